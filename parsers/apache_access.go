@@ -1,0 +1,7 @@
+package parsers
+
+var apacheAccessFormat = &Format{
+	ID:    FormatApacheAccess,
+	Title: "Apache httpd access log",
+	New:   newNotYet,
+}

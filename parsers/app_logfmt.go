@@ -1,0 +1,7 @@
+package parsers
+
+var appLogfmtFormat = &Format{
+	ID:    FormatAppLogfmt,
+	Title: "application logfmt",
+	New:   newNotYet,
+}
