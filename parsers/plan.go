@@ -18,6 +18,10 @@ type Options struct {
 	// Templates maps a format id (nginx-access, apache-access) to custom
 	// log formats to try (--log-format).
 	Templates map[string][]string
+	// YearRef, when set, is the time year-less stamps are placed near,
+	// instead of the one learned from the other logs or the file's
+	// modification time (tests pin it).
+	YearRef time.Time
 }
 
 // Plan is one input ready to decode: its detection and its clock.
@@ -67,6 +71,9 @@ func Prepare(inputs []*Input, opts Options) []*Plan {
 				yearRef = p.Detection.firstTime
 			}
 		}
+	}
+	if !opts.YearRef.IsZero() {
+		yearRef = opts.YearRef
 	}
 	for _, p := range plans {
 		p.Clock = NewClock(loc, reason)
