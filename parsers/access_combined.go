@@ -6,20 +6,34 @@ import (
 )
 
 // combinedParser reads the NCSA common/combined access line that both Nginx
-// ("combined", "main") and Apache ("common", "combined", "vhost_combined")
-// write, with the extras people append:
+// ("combined", "main") and Apache ("common", "combined", Debian's combined
+// with %O, "vhost_combined") write, with the extras people append:
 //
 //	[$host ]$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent
 //	    ["$http_referer" "$http_user_agent"] [extras…]
 //
-// Extras are read by shape: quoted strings ("$http_x_forwarded_for", a
-// host), key=value pairs (rt=0.123 urt="0.050" ua="10.0.0.5:9000"
-// us="502"), bare times ($request_time then $upstream_response_time, "-"
-// when no upstream), an upstream address ("127.0.0.1:9000",
-// "unix:/run/php/php8.2-fpm.sock") and an upstream status. A layout these
-// shapes do not cover needs --log-format.
+// A leading fourth token is the virtual host (Nginx "$host", Apache
+// "%v:%p"; the port is dropped). Extras are read by shape: quoted strings
+// ("$http_x_forwarded_for", a host name, a quoted time or upstream),
+// key=value pairs (rt=0.123 uct="0.000" urt="0.050" ua="10.0.0.5:9000"
+// us="502"), bare times ($request_time first, the last further time is
+// $upstream_response_time; "-" when no upstream), upstream addresses
+// ("127.0.0.1:9000", "unix:/run/php/php8.2-fpm.sock", lists such as
+// "10.0.0.1:80, 10.0.0.2:80 : 10.0.1.1:80") and upstream statuses ("502",
+// "502, 504"). Lists written by Nginx with ", " and " : " are kept whole;
+// times in a list are summed. A Unix time with fraction ($msec) is not
+// taken for a duration.
+//
+// A lone bare integer after the user agent is ambiguous (Apache %D in
+// microseconds, %T in seconds, %I/%O bytes, a PID, Nginx
+// $request_length …). With apacheMicros set (the apache-access format) a
+// single bare integer is read as %D, the time Apache's documentation and
+// log analysers add for response times; with two or more bare integers,
+// or in nginx-access, bare integers are ignored. Layouts these shapes do
+// not cover need --log-format.
 type combinedParser struct {
-	stamp timeStampCache
+	stamp        timeStampCache
+	apacheMicros bool
 }
 
 // timeStampCache remembers the last "[20/Nov/2026:14:02:11 +0100]" stamp.
@@ -133,8 +147,8 @@ func (p *combinedParser) Parse(b []byte, ev *Event) bool {
 	switch n {
 	case 3: // client ident user
 		ev.Client = str(toks[0])
-	case 4: // vhost client ident user (Apache vhost_combined: host:port)
-		ev.Host = str(toks[0])
+	case 4: // vhost client ident user (Nginx "$host …", Apache vhost_combined "%v:%p …")
+		ev.Host = str(stripPort(toks[0]))
 		ev.Client = str(toks[1])
 	default:
 		return false
@@ -197,7 +211,29 @@ func (p *combinedParser) Parse(b []byte, ev *Event) bool {
 			i = end
 		}
 	}
-	return parseAccessExtras(b, i, ev)
+	if i < len(b) && b[i] != ' ' && b[i] != '\t' && b[i] != '\r' {
+		return false // "200 512x" or a quote glued to the next token
+	}
+	return parseAccessExtras(b, i, ev, p.apacheMicros)
+}
+
+// stripPort drops a ":443" suffix from "www.example.com:443"; an IPv6
+// address without brackets is left alone.
+func stripPort(b []byte) []byte {
+	c := bytes.LastIndexByte(b, ':')
+	if c <= 0 || !isDigits(b[c+1:]) {
+		return b
+	}
+	if b[0] == '[' {
+		if b[c-1] == ']' {
+			return b[1 : c-1]
+		}
+		return b
+	}
+	if bytes.IndexByte(b[:c], ':') >= 0 {
+		return b // a bare IPv6 address
+	}
+	return b[:c]
 }
 
 // dash returns "" for "-" and the string otherwise.
@@ -208,11 +244,13 @@ func dash(b []byte) string {
 	return str(b)
 }
 
-// setRequest splits "GET /path HTTP/1.1" into the event.
+// setRequest splits "GET /path HTTP/1.1" into the event. A request that is
+// "-" (the client sent nothing: 400, 408) leaves the fields empty; garbage
+// ("\x16\x03\x01…", a TLS handshake on a plain-HTTP port) becomes the Path.
 func setRequest(ev *Event, req []byte) {
 	sp := bytes.IndexByte(req, ' ')
 	if sp <= 0 {
-		ev.Path = dash(req) // "-" or a garbage request ("\x16\x03\x01…")
+		ev.Path = dash(req)
 		return
 	}
 	ev.Method = str(req[:sp])
@@ -224,31 +262,50 @@ func setRequest(ev *Event, req []byte) {
 	ev.Path = str(rest)
 }
 
+// accessExtras is the state of parseAccessExtras.
+type accessExtras struct {
+	times   int    // bare or quoted durations seen
+	ints    int    // bare integers seen
+	intTok  []byte // the first bare integer
+	explRT  bool   // rt=… given
+	explURT bool   // urt=… given
+	xff     bool   // x_forwarded_for stored
+}
+
+// time records the n-th bare duration: the first is $request_time, any
+// later one $upstream_response_time (so "rt uct uht urt" ends right).
+func (x *accessExtras) time(ev *Event, tok []byte) {
+	v := parseSeconds(tok)
+	if x.times == 0 {
+		if !x.explRT {
+			ev.RequestTime = v
+		}
+	} else if !x.explURT {
+		ev.UpstreamTime = v
+	}
+	x.times++
+}
+
 // parseAccessExtras reads what follows the standard fields, from b[i].
-func parseAccessExtras(b []byte, i int, ev *Event) bool {
-	bare := 0 // bare time-like tokens seen
+func parseAccessExtras(b []byte, i int, ev *Event, apacheMicros bool) bool {
+	var x accessExtras
 	for i < len(b) {
-		if b[i] == ' ' || b[i] == '\t' {
+		c := b[i]
+		if c == ' ' || c == '\t' || c == '\r' {
 			i++
 			continue
 		}
-		if b[i] == '"' {
+		if c == '"' {
 			val, end, ok := quoted(b, i)
 			if !ok {
 				return false
 			}
 			i = end
-			if len(val) > 0 && !(len(val) == 1 && val[0] == '-') {
-				if looksLikeHost(val) && ev.Host == "" {
-					ev.Host = str(val)
-				} else {
-					ev.Fields = append(ev.Fields, Field{"x_forwarded_for", str(val)})
-				}
-			}
+			x.quotedExtra(ev, val)
 			continue
 		}
 		tok, end := token(b, i)
-		if eq := bytes.IndexByte(tok, '='); eq > 0 {
+		if eq := bytes.IndexByte(tok, '='); eq > 0 && tok[0] != '"' {
 			key := tok[:eq]
 			var val []byte
 			if eq+1 < len(tok) && tok[eq+1] == '"' {
@@ -258,47 +315,166 @@ func parseAccessExtras(b []byte, i int, ev *Event) bool {
 				}
 				val, end = v, e
 			} else {
-				val = tok[eq+1:]
+				end = listEnd(b, end)
+				val = b[i+eq+1 : end]
 			}
-			setAccessKV(ev, key, val)
+			x.keyValue(ev, key, val)
 			i = end
 			continue
 		}
+		end = listEnd(b, end)
+		tok = b[i:end]
 		i = end
-		switch {
-		case isTimeToken(tok):
-			if bare == 0 {
-				ev.RequestTime = parseSeconds(tok)
-			} else if bare == 1 {
-				ev.UpstreamTime = parseSeconds(tok)
-			}
-			bare++
-		case len(tok) == 3 && tok[0] >= '1' && tok[0] <= '5' && isDigits(tok):
-			ev.UpstreamStatus = str(tok)
-		case bytes.HasPrefix(tok, []byte("unix:")) || looksLikeAddr(tok):
-			ev.Upstream = str(tok)
+		x.bareExtra(ev, tok)
+	}
+	if apacheMicros && x.ints == 1 && ev.RequestTime < 0 && x.times == 0 {
+		if us, ok := atoi(x.intTok); ok {
+			ev.RequestTime = float64(us) / 1e6
 		}
 	}
 	return true
 }
 
-// isTimeToken reports "0.123", "12", "-" and lists such as "0.1,0.2".
-func isTimeToken(tok []byte) bool {
-	if len(tok) == 1 && tok[0] == '-' {
-		return true
+// listEnd extends a token that ends at b[end] over Nginx list separators:
+// "a, b" and "a : b" (upstream addresses, statuses and times of every
+// upstream tried).
+func listEnd(b []byte, end int) int {
+	for end+1 < len(b) && b[end] == ' ' {
+		switch {
+		case b[end-1] == ',' && b[end+1] != ' ' && b[end+1] != '"':
+			_, end = token(b, end+1)
+		case b[end+1] == ':' && end+3 < len(b) && b[end+2] == ' ' && b[end+3] != ' ' && b[end+3] != '"':
+			_, end = token(b, end+3)
+		default:
+			return end
+		}
 	}
-	dot := false
+	return end
+}
+
+// bareExtra classifies an unquoted extra token (or list).
+func (x *accessExtras) bareExtra(ev *Event, tok []byte) {
+	switch shapeOf(tok) {
+	case shapeTime:
+		x.time(ev, tok)
+	case shapeStatus:
+		ev.UpstreamStatus = str(tok)
+	case shapeAddr:
+		ev.Upstream = str(tok)
+	case shapeInt:
+		if x.ints == 0 {
+			x.intTok = tok
+		}
+		x.ints++
+	}
+}
+
+// quotedExtra classifies a quoted extra value.
+func (x *accessExtras) quotedExtra(ev *Event, val []byte) {
+	if len(val) == 0 || len(val) == 1 && val[0] == '-' {
+		return
+	}
+	switch shapeOf(val) {
+	case shapeTime:
+		x.time(ev, val)
+		return
+	case shapeAddr:
+		if ev.Upstream == "" {
+			ev.Upstream = str(val)
+		}
+		return
+	case shapeStatus:
+		if ev.UpstreamStatus == "" {
+			ev.UpstreamStatus = str(val)
+		}
+		return
+	}
+	if looksLikeHost(val) {
+		if ev.Host == "" {
+			ev.Host = str(val)
+		}
+		return
+	}
+	if !x.xff && looksLikeIPList(val) {
+		x.xff = true
+		ev.Fields = append(ev.Fields, Field{"x_forwarded_for", str(val)})
+	}
+}
+
+// Shapes of extra tokens.
+const (
+	shapeOther = iota
+	shapeTime
+	shapeStatus
+	shapeAddr
+	shapeInt
+)
+
+// shapeOf tells a duration ("0.123", "-", "0.101, 0.002 : 0.004"), an
+// upstream status list ("502", "502, 504"), an address list
+// ("10.0.0.5:9000", "unix:/run/php/php8.2-fpm.sock", "[::1]:8080, …") and
+// a bare integer apart. A Unix time with fraction ($msec) is none of them.
+func shapeOf(tok []byte) int {
+	if len(tok) == 0 {
+		return shapeOther
+	}
+	if len(tok) == 1 && tok[0] == '-' {
+		return shapeTime
+	}
+	// numbers: times, statuses, integers
+	digits, dots, intLen, elems := 0, 0, 0, 1
+	allNum, status := true, true
+	elemLen, elemDigits := 0, 0
 	for _, c := range tok {
 		switch {
 		case c >= '0' && c <= '9':
+			digits++
+			elemDigits++
+			elemLen++
+			if dots == 0 && elems == 1 {
+				intLen++
+			}
 		case c == '.':
-			dot = true
-		case c == ',' || c == ':' || c == '-':
+			dots++
+			elemLen++
+		case c == '-':
+			elemLen++
+		case c == ',' || c == ' ' || c == ':':
+			if elemLen > 0 {
+				if elemLen != 3 || elemDigits != 3 {
+					status = status && elemLen == 1 && elemDigits == 0 // "-"
+				}
+				elems++
+			}
+			elemLen, elemDigits = 0, 0
 		default:
-			return false
+			allNum = false
+		}
+		if !allNum {
+			break
 		}
 	}
-	return dot
+	if allNum && digits > 0 {
+		if elemLen > 0 && (elemLen != 3 || elemDigits != 3) {
+			status = status && elemLen == 1 && elemDigits == 0
+		}
+		switch {
+		case dots > 0:
+			if intLen >= 9 && elems == 1 {
+				return shapeOther // $msec, a Unix time
+			}
+			return shapeTime
+		case status && tok[0] >= '1' && tok[0] <= '5':
+			return shapeStatus
+		case elems == 1 && isDigits(tok):
+			return shapeInt
+		}
+		return shapeOther
+	}
+	if looksLikeAddr(tok) {
+		return shapeAddr
+	}
+	return shapeOther
 }
 
 func isDigits(b []byte) bool {
@@ -310,17 +486,64 @@ func isDigits(b []byte) bool {
 	return len(b) > 0
 }
 
-// looksLikeAddr reports "10.0.0.5:9000", "[::1]:8080" and lists of them.
+// looksLikeAddr reports an upstream address or a list of them:
+// "10.0.0.5:9000", "[::1]:8080", "backend.internal:8080",
+// "unix:/run/php/php8.2-fpm.sock", "10.0.0.1:80, 10.0.0.2:80 : 10.0.1.1:80".
+// A bare IPv6 address (an X-Forwarded-For value) is not one.
 func looksLikeAddr(tok []byte) bool {
-	c := bytes.LastIndexByte(tok, ':')
-	if c <= 0 || c == len(tok)-1 {
+	for len(tok) > 0 {
+		var elem []byte
+		k := bytes.IndexByte(tok, ' ')
+		if k < 0 {
+			elem, tok = tok, nil
+		} else {
+			elem, tok = tok[:k], tok[k+1:]
+		}
+		elem = bytes.TrimSuffix(elem, []byte(","))
+		if len(elem) == 0 || len(elem) == 1 && (elem[0] == ':' || elem[0] == '-') {
+			continue
+		}
+		if !looksLikeOneAddr(elem) {
+			return false
+		}
+	}
+	return true
+}
+
+func looksLikeOneAddr(e []byte) bool {
+	if bytes.HasPrefix(e, []byte("unix:")) {
+		return len(e) > 5
+	}
+	c := bytes.LastIndexByte(e, ':')
+	if c <= 0 || !isDigits(e[c+1:]) {
 		return false
 	}
-	port := tok[c+1:]
-	if k := bytes.IndexByte(port, ','); k >= 0 {
-		port = port[:k]
+	host := e[:c]
+	if host[0] == '[' {
+		return host[len(host)-1] == ']'
 	}
-	return isDigits(port)
+	for _, ch := range host {
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '-' || ch == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikeIPList reports an X-Forwarded-For value: IPv4/IPv6 addresses
+// separated by commas.
+func looksLikeIPList(b []byte) bool {
+	digit := false
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.' || c == ':' || c == ',' || c == ' ':
+		default:
+			return false
+		}
+	}
+	return digit
 }
 
 // looksLikeHost reports a DNS name such as "shop.example.com" (letters, a
@@ -333,7 +556,7 @@ func looksLikeHost(b []byte) bool {
 			dot = true
 		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
 			letter = true
-		case c >= '0' && c <= '9' || c == '-' || c == ':':
+		case c >= '0' && c <= '9' || c == '-' || c == ':' || c == '_':
 		default:
 			return false
 		}
@@ -341,21 +564,31 @@ func looksLikeHost(b []byte) bool {
 	return dot && letter
 }
 
-// setAccessKV maps key=value extras to event fields.
-func setAccessKV(ev *Event, key, val []byte) {
+// keyValue maps key=value extras to event fields.
+func (x *accessExtras) keyValue(ev *Event, key, val []byte) {
 	switch string(key) {
-	case "rt", "request_time", "reqtime", "rtime":
+	case "rt", "request_time", "reqtime", "rtime", "req_time", "response_time":
 		ev.RequestTime = parseSeconds(val)
-	case "urt", "upstream_response_time", "upstream_time", "ut", "uptime", "upstream_rt":
+		x.explRT = true
+	case "urt", "upstream_response_time", "upstream_time", "ut", "uptime", "upstream_rt", "ups_rt":
 		ev.UpstreamTime = parseSeconds(val)
+		x.explURT = true
 	case "us", "ups", "upstream_status", "ustatus":
 		ev.UpstreamStatus = dash(val)
-	case "ua", "upstream", "upstream_addr", "uaddr", "u":
+	case "ua", "upstream", "upstream_addr", "uaddr", "u", "upstreamaddr":
 		ev.Upstream = dash(val)
-	case "host", "h", "vhost", "server", "server_name":
-		ev.Host = dash(val)
-	default: // uct, uht, cs, and whatever else people log
-
+	case "host", "h", "vhost", "http_host":
+		if v := dash(val); v != "" {
+			ev.Host = v
+		}
+	case "server", "server_name", "sn":
+		if ev.Host == "" {
+			ev.Host = dash(val)
+		}
+	default: // uct, uht, cs, ul, and whatever else people log
+		if len(val) == 0 || len(val) == 1 && val[0] == '-' {
+			return
+		}
 		ev.Fields = append(ev.Fields, Field{str(key), str(val)})
 	}
 }
