@@ -8,6 +8,7 @@ package rules
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 
@@ -111,36 +112,51 @@ type Catalogue struct {
 	order []*Cause
 }
 
-//go:embed causes.yaml
-var causesYAML []byte
+//go:embed causes/*.yaml
+var catalogueFiles embed.FS
 
 //go:embed *.yaml
 var defaultRules embed.FS
 
-// causesFile is the catalogue's file name among the embedded YAML files.
-const causesFile = "causes.yaml"
-
-// DefaultCatalogue parses the embedded catalogue.
+// DefaultCatalogue parses the embedded catalogue (rules/causes/*.yaml).
 func DefaultCatalogue() (*Catalogue, error) {
-	var causes []*Cause
-	if err := yaml.UnmarshalWithOptions(causesYAML, &causes, yaml.DisallowUnknownField()); err != nil {
-		return nil, fmt.Errorf("%s: %s", causesFile, yaml.FormatError(err, false, false))
-	}
 	cat := &Catalogue{byID: map[string]*Cause{}}
+	names, err := fs.Glob(catalogueFiles, "causes/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		data, err := catalogueFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		if err := cat.add("rules/"+name, data); err != nil {
+			return nil, err
+		}
+	}
+	return cat, nil
+}
+
+// add parses one catalogue file into c.
+func (cat *Catalogue) add(causesFile string, data []byte) error {
+	var causes []*Cause
+	if err := yaml.UnmarshalWithOptions(data, &causes, yaml.DisallowUnknownField()); err != nil {
+		return yamlError(causesFile, err)
+	}
 	for _, c := range causes {
 		if c.ID == "" || c.Title == "" || c.Meaning == "" || len(c.Checks) == 0 {
-			return nil, fmt.Errorf("%s: cause %q: id, title, meaning and checks are required", causesFile, c.ID)
+			return fmt.Errorf("%s: cause %q: id, title, meaning and checks are required", causesFile, c.ID)
 		}
 		if !validLayer(c.Layer) {
-			return nil, fmt.Errorf("%s: cause %q: unknown layer %q", causesFile, c.ID, c.Layer)
+			return fmt.Errorf("%s: cause %q: unknown layer %q", causesFile, c.ID, c.Layer)
 		}
 		if _, dup := cat.byID[c.ID]; dup {
-			return nil, fmt.Errorf("%s: cause %q defined twice", causesFile, c.ID)
+			return fmt.Errorf("%s: cause %q defined twice", causesFile, c.ID)
 		}
 		cat.byID[c.ID] = c
 		cat.order = append(cat.order, c)
 	}
-	return cat, nil
+	return nil
 }
 
 // Get returns the cause with id, or nil.

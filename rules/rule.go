@@ -131,7 +131,7 @@ func DefaultRules() ([]*Rule, error) {
 	}
 	var out []*Rule
 	for _, e := range entries {
-		if e.Name() == causesFile || !strings.HasSuffix(e.Name(), ".yaml") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
 			continue
 		}
 		data, err := defaultRules.ReadFile(e.Name())
