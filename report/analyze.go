@@ -1,0 +1,188 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/faultline/faultline/parsers"
+	"github.com/faultline/faultline/rules"
+)
+
+// Analyze computes the Analysis from everything added so far. It does not
+// change the builder, so live tail can call it again and again.
+func (b *Builder) Analyze() *Analysis {
+	a := &Analysis{
+		Version:    SchemaVersion,
+		Zone:       b.opts.Location.String(),
+		ZoneReason: b.opts.ZoneReason,
+		Location:   b.opts.Location,
+		First:      b.first,
+		Last:       b.last,
+		Since:      b.opts.Since,
+		Until:      b.opts.Until,
+		Files:      b.files,
+		Notes:      b.notes,
+		Totals:     b.totals,
+		Thresholds: b.opts.Thresholds,
+		Incidents:  []*Incident{},
+		Changes:    []*Change{},
+		Unparsed:   Unparsed{Files: map[string]int64{}},
+	}
+	if a.Files == nil {
+		a.Files = []*parsers.FileStats{}
+	}
+	for _, f := range b.files {
+		if f.Unparsed > 0 {
+			a.Unparsed.Lines += f.Unparsed
+			a.Unparsed.Files[f.Path] = f.Unparsed
+		}
+		if f.Format == "" && f.Lines > 0 {
+			a.Unparsed.Unrecognised = append(a.Unparsed.Unrecognised, f.Path)
+		}
+	}
+	if len(b.timeouts) > 0 {
+		a.RuleTimeouts = b.timeouts
+	}
+	a.Changes = append(a.Changes, b.changes...)
+	sort.SliceStable(a.Changes, func(i, j int) bool { return a.Changes[i].Time.Before(a.Changes[j].Time) })
+	a.Unclassified = b.unclassified.Groups()
+	a.UnclassifiedOverflow = b.unclassified.Overflow
+	a.Causes = b.causeSummaries()
+
+	bursts := b.detectBursts()
+	for i, x := range bursts {
+		a.Incidents = append(a.Incidents, b.incident(i+1, x, bursts, a))
+	}
+	return a
+}
+
+func (b *Builder) causeSummaries() []*CauseSummary {
+	out := make([]*CauseSummary, 0, len(b.causes))
+	for _, c := range b.causes {
+		out = append(out, &CauseSummary{
+			Cause: c.cause.ID, Title: c.cause.Title, Layer: c.cause.Layer, Count: c.count,
+			First: c.first, Last: c.last, Rules: sortedKeys(c.rules), Evidence: append([]rules.Sample{}, c.samples...),
+		})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if d1, d2 := out[i].Layer.Depth(), out[j].Layer.Depth(); d1 != d2 {
+			return d1 > d2
+		}
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Cause < out[j].Cause
+	})
+	return out
+}
+
+// sortedKeys returns a map's keys, most counted first.
+func sortedKeys(m map[string]int64) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if m[out[i]] != m[out[j]] {
+			return m[out[i]] > m[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out
+}
+
+func nanos(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+// incident turns a burst into an Incident: impact, causes, chain, scope,
+// changes, timeline.
+func (b *Builder) incident(id int, x *burst, all []*burst, a *Analysis) *Incident {
+	in := &Incident{
+		ID: id, Start: nanos(x.start), End: nanos(x.end), Inputs: x.inputs,
+		Statuses: map[string]int64{}, Changes: []*Change{}, Causes: []*IncidentCause{},
+		Chain: []string{}, Timeline: []*Moment{}, Checks: []string{}, ActionItems: []string{},
+	}
+	// impact, minute by minute
+	for k := x.firstMin; k <= x.lastMin; k++ {
+		m := b.minutes[k]
+		mc := MinuteCount{Minute: time.Unix(k*60, 0).UTC()}
+		if m != nil {
+			mc.Requests, mc.Causes = m.req, m.causes
+			mc.Errors = m.failed
+			if !x.requests {
+				mc.Errors = m.causes
+			}
+			in.Requests += m.req
+			in.Failed += m.failed
+			for st, n := range m.statuses {
+				in.Statuses[fmt.Sprint(st)] += n
+			}
+			if x.requests && m.req > 0 {
+				if r := float64(m.failed) / float64(m.req); r > in.PeakErrorRate || r == in.PeakErrorRate && in.PeakAt.IsZero() {
+					in.PeakErrorRate, in.PeakAt = r, mc.Minute
+				}
+			}
+		}
+		in.PerMinute = append(in.PerMinute, mc)
+	}
+	if !x.requests {
+		in.PeakAt = time.Unix(x.peakMin*60, 0).UTC()
+	}
+	in.Detection = fmt.Sprintf(x.detectedBy, b.clock(time.Unix(x.peakMin*60, 0)))
+	if len(x.inputs) > 1 {
+		in.Detection += fmt.Sprintf("; %d inputs showed it together (%s)", len(x.inputs), strings.Join(x.inputs, ", "))
+	}
+
+	b.attachCauses(in, x, all)
+	b.buildChain(in)
+	in.Type = incidentType(in)
+	b.attachChanges(in)
+	b.attachScope(in, x)
+	b.attachLatency(in, all)
+	b.attachTimeline(in, x)
+	b.attachAdvice(in)
+	for _, g := range a.Unclassified {
+		if !g.First.IsZero() && !g.First.After(in.End) && !g.Last.Before(in.Start.Add(-b.opts.CauseWindow)) {
+			in.Unclassified = append(in.Unclassified, g)
+		}
+	}
+	in.Summary = b.summary(in)
+	return in
+}
+
+// clock renders a time in the report zone.
+func (b *Builder) clock(t time.Time) string {
+	return t.In(b.opts.Location).Format("15:04")
+}
+
+// incidentType tells gateway failures (502/503/504: no valid answer from the
+// upstream) from application failures (500).
+func incidentType(in *Incident) string {
+	var gw, app int64
+	for st, n := range in.Statuses {
+		switch st {
+		case "502", "503", "504":
+			gw += n
+		default:
+			app += n
+		}
+	}
+	switch {
+	case gw > app:
+		return "502/504"
+	case app > 0:
+		return "500"
+	}
+	for _, c := range in.Causes {
+		if c.InChain && c.Layer == rules.LayerGateway {
+			return "502/504"
+		}
+	}
+	return "500"
+}

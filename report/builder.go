@@ -1,0 +1,520 @@
+package report
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/faultline/faultline/parsers"
+	"github.com/faultline/faultline/rules"
+)
+
+// Memory bounds of the builder. State grows with the time span covered
+// (per minute and per five-minute block, only where data exists) and with
+// the number of inputs and causes — never with the number of lines or of
+// distinct paths, hosts or clients.
+const (
+	blockSeconds     = 300 // resolution of scope sketches, latency and samples
+	topKSize         = 16  // values kept per sketch
+	samplesPerBlock  = 2   // first samples kept per cause and block (plus the last)
+	keyValuesPerKind = 8   // correlation keys kept per cause, block and kind
+	maxChanges       = 5000
+	summarySamples   = 3
+)
+
+// Options configure a Builder.
+type Options struct {
+	Thresholds Thresholds
+	// CauseWindow is how far before an incident's first failure its causes
+	// are looked for (a cause already rising then is included with its
+	// whole burst, up to Thresholds.Lookback).
+	CauseWindow time.Duration
+	// Tolerance is how much later than the first failure a cause may start
+	// and still be the root: logs of different daemons are written and
+	// flushed at slightly different moments.
+	Tolerance time.Duration
+	// Location and ZoneReason are the zone reports show times in.
+	Location   *time.Location
+	ZoneReason string
+	// Since and Until drop entries outside [Since, Until) when set.
+	Since, Until time.Time
+}
+
+// DefaultOptions returns the defaults of the scan and report flags.
+func DefaultOptions() Options {
+	return Options{Thresholds: DefaultThresholds(), CauseWindow: 15 * time.Minute, Tolerance: 30 * time.Second, Location: time.UTC}
+}
+
+// Builder accumulates events and findings into the state an Analysis is
+// computed from. Add events in any order; Analyze may be called at any time
+// (live tail calls it repeatedly). It is not safe for concurrent use.
+type Builder struct {
+	opts Options
+	cat  *rules.Catalogue
+
+	series  map[string]*series
+	minutes map[int64]*minuteAgg
+	blocks  map[int64]*block
+	causes  map[string]*causeAgg
+
+	changes      []*Change
+	unclassified *rules.Unclassified
+	files        []*parsers.FileStats
+	notes        []string
+	timeouts     map[string]int64
+
+	totals      Totals
+	first, last time.Time
+
+	// cache of the last minute and block touched
+	lastMinKey   int64
+	lastMin      *minuteAgg
+	lastBlockKey int64
+	lastBlock    *block
+}
+
+// series is one input's per-minute counts: the baseline incidents are
+// measured against.
+type series struct {
+	source  string
+	format  string
+	minutes map[int64]*seriesMinute
+	// requests is true when the input logs requests with a status.
+	requests bool
+}
+
+type seriesMinute struct {
+	req, bad5xx, causes   int32
+	first5xx, last5xx     int64 // unix nanos
+	firstCause, lastCause int64
+}
+
+// minuteAgg is one minute over all inputs.
+type minuteAgg struct {
+	req, failed, causes int64
+	statuses            map[int]int64 // 5xx only
+}
+
+// block is five minutes of sketches, latency and evidence.
+type block struct {
+	failPaths, failHosts, failUpstreams, failClients *topK
+	allPaths, allHosts, allUpstreams, allClients     *topK
+	latReq, latUp                                    *latHist
+	samples                                          map[string]*sampleSet // cause id or "status-502"
+	keys                                             map[string]map[string][]string
+}
+
+// sampleSet keeps the earliest samples and the latest one.
+type sampleSet struct {
+	first []rules.Sample
+	last  rules.Sample
+}
+
+func (s *sampleSet) add(ev *parsers.Event) {
+	if len(s.first) < samplesPerBlock {
+		s.first = append(s.first, rules.NewSample(ev))
+		sort.Slice(s.first, func(i, j int) bool { return sampleBefore(s.first[i], s.first[j]) })
+	} else if sampleBefore(sampleOf(ev), s.first[len(s.first)-1]) {
+		s.first[len(s.first)-1] = rules.NewSample(ev)
+		sort.Slice(s.first, func(i, j int) bool { return sampleBefore(s.first[i], s.first[j]) })
+	}
+	if s.last.Raw == "" || ev.Time.After(s.last.Time) {
+		s.last = rules.NewSample(ev)
+	}
+}
+
+// sampleOf describes ev for ordering without copying its text.
+func sampleOf(ev *parsers.Event) rules.Sample {
+	return rules.Sample{Source: ev.Source, Line: ev.Line, Time: ev.Time}
+}
+
+// sampleBefore orders samples by time, then source and line, so that the
+// samples kept do not depend on the order inputs were read in.
+func sampleBefore(a, b rules.Sample) bool {
+	if !a.Time.Equal(b.Time) {
+		return a.Time.Before(b.Time)
+	}
+	if a.Source != b.Source {
+		return a.Source < b.Source
+	}
+	return a.Line < b.Line
+}
+
+// causeAgg is one cause over the whole input.
+type causeAgg struct {
+	cause   *rules.Cause
+	count   int64
+	first   time.Time
+	last    time.Time
+	rules   map[string]int64
+	minutes map[int64]*causeMinute
+	samples []rules.Sample
+}
+
+type causeMinute struct {
+	n           int32
+	first, last int64
+}
+
+// NewBuilder returns an empty builder.
+func NewBuilder(cat *rules.Catalogue, opts Options) *Builder {
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.Thresholds == (Thresholds{}) {
+		opts.Thresholds = DefaultThresholds()
+	}
+	return &Builder{
+		opts: opts, cat: cat,
+		series: map[string]*series{}, minutes: map[int64]*minuteAgg{},
+		blocks: map[int64]*block{}, causes: map[string]*causeAgg{},
+		unclassified: rules.NewUnclassified(), timeouts: map[string]int64{},
+		totals:     Totals{Statuses: map[string]int64{}},
+		lastMinKey: -1 << 62, lastBlockKey: -1 << 62,
+	}
+}
+
+// InRange reports whether an entry passes --since/--until. Entries without
+// a time pass only when neither is set.
+func (b *Builder) InRange(ev *parsers.Event) bool {
+	if b.opts.Since.IsZero() && b.opts.Until.IsZero() {
+		return true
+	}
+	if ev.Time.IsZero() {
+		return false
+	}
+	if !b.opts.Since.IsZero() && ev.Time.Before(b.opts.Since) {
+		return false
+	}
+	return b.opts.Until.IsZero() || ev.Time.Before(b.opts.Until)
+}
+
+// AddFile records an input's statistics.
+func (b *Builder) AddFile(st *parsers.FileStats) { b.files = append(b.files, st) }
+
+// AddNote records a remark for the report (a skipped input …).
+func (b *Builder) AddNote(s string) { b.notes = append(b.notes, s) }
+
+// SetRuleTimeouts records the rule engine's regexp2 time-outs.
+func (b *Builder) SetRuleTimeouts(m map[string]int64) { b.timeouts = m }
+
+// IsSymptom reports whether ev is a failed response: a 5xx in an access log
+// or in an application's request log.
+func IsSymptom(ev *parsers.Event) bool { return ev.Status >= 500 && ev.Status <= 599 }
+
+// Add accumulates one entry and its finding (nil when no rule matched).
+// Entries outside --since/--until are ignored.
+func (b *Builder) Add(ev *parsers.Event, f *rules.Finding) {
+	if !b.InRange(ev) {
+		return
+	}
+	if !ev.Time.IsZero() {
+		if b.first.IsZero() || ev.Time.Before(b.first) {
+			b.first = ev.Time
+		}
+		if ev.Time.After(b.last) {
+			b.last = ev.Time
+		}
+	}
+	request := ev.Status > 0
+	if request {
+		b.addRequest(ev)
+	}
+	switch {
+	case f != nil && f.Kind == rules.KindChange:
+		b.addChange(ev, f)
+	case f != nil:
+		b.addCause(ev, f)
+	case !request && rules.IsError(ev):
+		b.unclassified.Add(ev)
+	}
+}
+
+func (b *Builder) seriesFor(ev *parsers.Event) *series {
+	s, ok := b.series[ev.Source]
+	if !ok {
+		s = &series{source: strings.Clone(ev.Source), format: ev.Format, minutes: map[int64]*seriesMinute{}}
+		b.series[s.source] = s
+	}
+	return s
+}
+
+func (s *series) minute(key int64) *seriesMinute {
+	m, ok := s.minutes[key]
+	if !ok {
+		m = &seriesMinute{}
+		s.minutes[key] = m
+	}
+	return m
+}
+
+func (b *Builder) minute(key int64) *minuteAgg {
+	if key == b.lastMinKey {
+		return b.lastMin
+	}
+	m, ok := b.minutes[key]
+	if !ok {
+		m = &minuteAgg{}
+		b.minutes[key] = m
+	}
+	b.lastMinKey, b.lastMin = key, m
+	return m
+}
+
+func (b *Builder) block(key int64) *block {
+	if key == b.lastBlockKey {
+		return b.lastBlock
+	}
+	bl, ok := b.blocks[key]
+	if !ok {
+		bl = &block{samples: map[string]*sampleSet{}}
+		b.blocks[key] = bl
+	}
+	b.lastBlockKey, b.lastBlock = key, bl
+	return bl
+}
+
+func minuteKey(t time.Time) int64 { return floorDiv(t.Unix(), 60) }
+func blockKey(t time.Time) int64  { return floorDiv(t.Unix(), blockSeconds) }
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
+}
+
+func (b *Builder) addRequest(ev *parsers.Event) {
+	b.totals.Requests++
+	failed := IsSymptom(ev)
+	if failed {
+		b.totals.Statuses[strconv.Itoa(ev.Status)]++
+	}
+	if ev.Time.IsZero() {
+		return
+	}
+	s := b.seriesFor(ev)
+	s.requests = true
+	mk := minuteKey(ev.Time)
+	sm := s.minute(mk)
+	sm.req++
+	m := b.minute(mk)
+	m.req++
+	bl := b.block(blockKey(ev.Time))
+	if bl.allPaths == nil {
+		bl.allPaths, bl.allHosts, bl.allUpstreams, bl.allClients = newTopK(topKSize), newTopK(topKSize), newTopK(topKSize), newTopK(topKSize)
+	}
+	path, upstream, client := pathOnly(ev.Path), normalizeUpstream(ev.Upstream), clientGroup(ev.Client)
+	bl.allPaths.add(path, 1)
+	bl.allHosts.add(ev.Host, 1)
+	bl.allUpstreams.add(upstream, 1)
+	bl.allClients.add(client, 1)
+	if ev.RequestTime >= 0 {
+		if bl.latReq == nil {
+			bl.latReq = &latHist{}
+		}
+		bl.latReq.add(ev.RequestTime)
+	}
+	if ev.UpstreamTime >= 0 {
+		if bl.latUp == nil {
+			bl.latUp = &latHist{}
+		}
+		bl.latUp.add(ev.UpstreamTime)
+	}
+	if !failed {
+		return
+	}
+	ns := ev.Time.UnixNano()
+	sm.bad5xx++
+	if sm.first5xx == 0 || ns < sm.first5xx {
+		sm.first5xx = ns
+	}
+	if ns > sm.last5xx {
+		sm.last5xx = ns
+	}
+	m.failed++
+	if m.statuses == nil {
+		m.statuses = map[int]int64{}
+	}
+	m.statuses[ev.Status]++
+	if bl.failPaths == nil {
+		bl.failPaths, bl.failHosts, bl.failUpstreams, bl.failClients = newTopK(topKSize), newTopK(topKSize), newTopK(topKSize), newTopK(topKSize)
+	}
+	bl.failPaths.add(path, 1)
+	bl.failHosts.add(ev.Host, 1)
+	bl.failUpstreams.add(upstream, 1)
+	bl.failClients.add(client, 1)
+	bl.sampleSet(statusKey(ev.Status)).add(ev)
+}
+
+func statusKey(status int) string { return "status-" + strconv.Itoa(status) }
+
+func (bl *block) sampleSet(key string) *sampleSet {
+	s, ok := bl.samples[key]
+	if !ok {
+		s = &sampleSet{}
+		bl.samples[key] = s
+	}
+	return s
+}
+
+// pathOnly drops the query string: /search?q=x and /search?q=y are one path.
+func pathOnly(p string) string {
+	if i := strings.IndexByte(p, '?'); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// clientGroup is the client's /24 (IPv4) or /48 (IPv6) network prefix,
+// so that scope can name a client group rather than scattered addresses.
+// It slices the address (no allocation); groupLabel renders it.
+func clientGroup(ip string) string {
+	if strings.IndexByte(ip, ':') >= 0 {
+		n := 0
+		for i := 0; i < len(ip); i++ {
+			if ip[i] == ':' {
+				if n++; n == 3 {
+					return ip[:i]
+				}
+			}
+		}
+		return ip
+	}
+	if i := strings.LastIndexByte(ip, '.'); i > 0 && strings.Count(ip, ".") == 3 {
+		return ip[:i]
+	}
+	return ip
+}
+
+// groupLabel renders a clientGroup prefix as a network.
+func groupLabel(prefix string) string {
+	switch {
+	case strings.Count(prefix, ":") == 2:
+		return prefix + "::/48"
+	case strings.Count(prefix, ".") == 2:
+		return prefix + ".0/24"
+	}
+	return prefix
+}
+
+func (b *Builder) addCause(ev *parsers.Event, f *rules.Finding) {
+	b.totals.Findings++
+	c, ok := b.causes[f.Cause]
+	if !ok {
+		c = &causeAgg{cause: b.cat.Get(f.Cause), rules: map[string]int64{}, minutes: map[int64]*causeMinute{}}
+		if c.cause == nil {
+			c.cause = &rules.Cause{ID: f.Cause, Title: f.Cause, Layer: f.Layer}
+		}
+		b.causes[f.Cause] = c
+	}
+	c.count++
+	c.rules[f.Rule]++
+	if ev.Time.IsZero() {
+		return
+	}
+	if c.first.IsZero() || ev.Time.Before(c.first) {
+		c.first = ev.Time
+	}
+	if ev.Time.After(c.last) {
+		c.last = ev.Time
+	}
+	keepEarliest(&c.samples, ev, summarySamples)
+	ns := ev.Time.UnixNano()
+	mk := minuteKey(ev.Time)
+	cm, ok := c.minutes[mk]
+	if !ok {
+		cm = &causeMinute{first: ns, last: ns}
+		c.minutes[mk] = cm
+	}
+	cm.n++
+	cm.first, cm.last = min(cm.first, ns), max(cm.last, ns)
+	b.minute(mk).causes++
+	sm := b.seriesFor(ev).minute(mk)
+	sm.causes++
+	if sm.firstCause == 0 || ns < sm.firstCause {
+		sm.firstCause = ns
+	}
+	sm.lastCause = max(sm.lastCause, ns)
+
+	bl := b.block(blockKey(ev.Time))
+	bl.sampleSet(f.Cause).add(ev)
+	for _, k := range findingKeys(ev, f) {
+		bl.addKey(f.Cause, k.Key, k.Value)
+	}
+	if f.Layer == rules.LayerGateway {
+		if bl.failUpstreams == nil {
+			bl.failUpstreams = newTopK(topKSize)
+		}
+		if up := normalizeUpstream(firstNonEmpty(f.Field("upstream"), ev.Upstream)); up != "" {
+			bl.failUpstreams.add(up, 1)
+		}
+	}
+}
+
+// keepEarliest keeps the n earliest samples (by time, source, line).
+func keepEarliest(list *[]rules.Sample, ev *parsers.Event, n int) {
+	s := sampleOf(ev)
+	if len(*list) >= n && !sampleBefore(s, (*list)[len(*list)-1]) {
+		return
+	}
+	full := rules.NewSample(ev)
+	*list = append(*list, full)
+	sort.Slice(*list, func(i, j int) bool { return sampleBefore((*list)[i], (*list)[j]) })
+	if len(*list) > n {
+		*list = (*list)[:n]
+	}
+}
+
+func (bl *block) addKey(cause, kind, v string) {
+	if v == "" {
+		return
+	}
+	if bl.keys == nil {
+		bl.keys = map[string]map[string][]string{}
+	}
+	kinds, ok := bl.keys[cause]
+	if !ok {
+		kinds = map[string][]string{}
+		bl.keys[cause] = kinds
+	}
+	vals := kinds[kind]
+	if len(vals) >= keyValuesPerKind {
+		return
+	}
+	for _, x := range vals {
+		if x == v {
+			return
+		}
+	}
+	kinds[kind] = append(vals, strings.Clone(v))
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (b *Builder) addChange(ev *parsers.Event, f *rules.Finding) {
+	b.totals.Changes++
+	if ev.Time.IsZero() || len(b.changes) >= maxChanges {
+		return
+	}
+	msg := ev.Message
+	if msg == "" {
+		msg = string(ev.Raw)
+	}
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if len(msg) > 300 {
+		msg = msg[:300]
+	}
+	b.changes = append(b.changes, &Change{Kind: f.Cause, Time: ev.Time, Rule: f.Rule, Message: strings.Clone(msg), Evidence: rules.NewSample(ev)})
+}

@@ -1,0 +1,311 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/faultline/faultline/rules"
+)
+
+// maxIncidentChanges caps the changes listed before one incident.
+const maxIncidentChanges = 10
+
+// attachChanges lists the change markers of the Lookback before the first
+// failure (DESIGN §5: "changes in the hour before").
+func (b *Builder) attachChanges(in *Incident) {
+	from := in.Start.Add(-time.Duration(b.opts.Thresholds.Lookback))
+	for _, c := range b.changes {
+		if !c.Time.Before(from) && !c.Time.After(in.Start) {
+			in.Changes = append(in.Changes, c)
+		}
+	}
+	sort.SliceStable(in.Changes, func(i, j int) bool { return in.Changes[i].Time.Before(in.Changes[j].Time) })
+	if n := len(in.Changes); n > maxIncidentChanges {
+		in.Changes = in.Changes[n-maxIncidentChanges:]
+	}
+}
+
+// attachScope says whether the failures concentrate on one path, host,
+// upstream or client group, or are site-wide. A value is a concentration
+// when it holds at least half of the failures and at least twice its share
+// of all traffic in the window.
+func (b *Builder) attachScope(in *Incident, x *burst) {
+	sc := &in.Scope
+	sc.SiteWide = true
+	if !x.requests || in.Failed == 0 {
+		sc.Summary = "No access log covers the window, so the failing paths and hosts are unknown."
+		return
+	}
+	var fp, fh, fu, fc, ap, ah, au, ac []*topK
+	var traffic int64
+	for k := blockKey(in.Start); k <= blockKey(in.End); k++ {
+		bl, ok := b.blocks[k]
+		if !ok {
+			continue
+		}
+		fp, fh, fu, fc = append(fp, bl.failPaths), append(fh, bl.failHosts), append(fu, bl.failUpstreams), append(fc, bl.failClients)
+		ap, ah, au, ac = append(ap, bl.allPaths), append(ah, bl.allHosts), append(au, bl.allUpstreams), append(ac, bl.allClients)
+		for m := k * blockSeconds / 60; m < (k+1)*blockSeconds/60; m++ {
+			if mm, ok := b.minutes[m]; ok {
+				traffic += mm.req
+			}
+		}
+	}
+	var failed int64
+	for _, v := range mergeTop(fp) {
+		failed += v.count
+	}
+	failed = max(failed, 1)
+	shares := func(fail, all []*topK) []Share {
+		tot := map[string]int64{}
+		for _, v := range mergeTop(all) {
+			tot[v.value] = v.count
+		}
+		var out []Share
+		for i, v := range mergeTop(fail) {
+			if i == 5 {
+				break
+			}
+			s := Share{Value: v.value, Count: v.count, Share: round3(float64(v.count) / float64(failed))}
+			if traffic > 0 {
+				s.TrafficShare = round3(float64(tot[v.value]) / float64(traffic))
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	sc.Paths, sc.Hosts, sc.Upstreams, sc.Clients = shares(fp, ap), shares(fh, ah), shares(fu, au), shares(fc, ac)
+	for i := range sc.Clients {
+		sc.Clients[i].Value = groupLabel(sc.Clients[i].Value)
+	}
+	dims := []struct {
+		name   string
+		shares []Share
+	}{{"path", sc.Paths}, {"host", sc.Hosts}, {"upstream", sc.Upstreams}, {"client group", sc.Clients}}
+	for _, d := range dims {
+		if len(d.shares) == 0 {
+			continue
+		}
+		top := d.shares[0]
+		if top.Share >= 0.5 && top.Share >= 2*top.TrafficShare && top.Count >= int64(b.opts.Thresholds.MinIncidentErrors) {
+			sc.SiteWide = false
+			sc.Summary = fmt.Sprintf("Concentrated on %s %s: %s of the failed requests, against %s of all traffic.",
+				d.name, top.Value, percent(top.Share), percent(top.TrafficShare))
+			return
+		}
+	}
+	if len(sc.Paths) > 0 {
+		top := sc.Paths[0]
+		sc.Summary = fmt.Sprintf("Site-wide: the failures spread across paths and hosts in proportion to traffic; the top path %s had %s of them (%s of traffic).",
+			top.Value, percent(top.Share), percent(top.TrafficShare))
+	} else {
+		sc.Summary = "Site-wide."
+	}
+}
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+// attachLatency compares request times in the window with the rest of the
+// input (outside every incident), when the access log records them.
+func (b *Builder) attachLatency(in *Incident, all []*burst) {
+	inside := func(k int64) bool {
+		for _, x := range all {
+			if k >= blockKey(nanos(x.start))-1 && k <= blockKey(nanos(x.end))+1 {
+				return true
+			}
+		}
+		return false
+	}
+	for _, field := range []string{"request_time", "upstream_time"} {
+		var inc, base latHist
+		for k, bl := range b.blocks {
+			h := bl.latReq
+			if field == "upstream_time" {
+				h = bl.latUp
+			}
+			if h == nil {
+				continue
+			}
+			switch {
+			case k >= blockKey(in.Start) && k <= blockKey(in.End):
+				inc.merge(h)
+			case !inside(k):
+				base.merge(h)
+			}
+		}
+		if inc.total() >= 10 && base.total() >= 50 {
+			in.Latency = &Latency{
+				Field:       field,
+				BaselineP50: base.quantile(0.5), BaselineP95: base.quantile(0.95), BaselineP99: base.quantile(0.99),
+				IncidentP50: inc.quantile(0.5), IncidentP95: inc.quantile(0.95), IncidentP99: inc.quantile(0.99),
+				IncidentSample: inc.total(),
+			}
+			return
+		}
+	}
+}
+
+// attachTimeline lists the key moments: changes before, the first finding
+// of each cause in the chain, the first failed response, the peak, the last
+// failure, and a restart or reload after it.
+func (b *Builder) attachTimeline(in *Incident, x *burst) {
+	add := func(t time.Time, kind, what, cause string, ev *rules.Sample) {
+		in.Timeline = append(in.Timeline, &Moment{Time: t, Kind: kind, What: what, Cause: cause, Evidence: ev})
+	}
+	for i, c := range in.Changes {
+		if i >= len(in.Changes)-3 {
+			ev := c.Evidence
+			add(c.Time, "change", changeWords(c), c.Kind, &ev)
+		}
+	}
+	for _, c := range in.Causes {
+		if !c.InChain {
+			continue
+		}
+		var ev *rules.Sample
+		if len(c.Evidence) > 0 {
+			e := c.Evidence[0]
+			ev = &e
+		}
+		add(c.First, "cause", "first "+c.Title+" ("+c.Cause+")", c.Cause, ev)
+	}
+	if x.requests {
+		if first, ok := b.statusSample(in.Start, true); ok {
+			add(first.Time, "symptom", "first failed response", "", &first)
+		} else {
+			add(in.Start, "symptom", "first failed response", "", nil)
+		}
+		if !in.PeakAt.IsZero() {
+			peak := in.PerMinute[0]
+			for _, m := range in.PerMinute {
+				if m.Minute.Equal(in.PeakAt) {
+					peak = m
+				}
+			}
+			add(in.PeakAt, "peak", fmt.Sprintf("peak: %s of %s requests failed (%s)", thousands(peak.Errors), thousands(peak.Requests), percent(in.PeakErrorRate)), "", nil)
+		}
+		if last, ok := b.statusSample(in.End, false); ok {
+			add(last.Time, "last", "last failed response", "", &last)
+		} else {
+			add(in.End, "last", "last failed response", "", nil)
+		}
+	} else {
+		add(in.Start, "symptom", "error findings rise", "", nil)
+		add(in.End, "last", "last error finding of the burst", "", nil)
+	}
+	for _, c := range b.changes {
+		if c.Time.After(in.End.Add(-time.Minute)) && !c.Time.After(in.End.Add(30*time.Minute)) && c.Time.After(in.Start) {
+			ev := c.Evidence
+			add(c.Time, "resolution", changeWords(c)+" (around the end of the failures)", c.Kind, &ev)
+			break
+		}
+	}
+	sort.SliceStable(in.Timeline, func(i, j int) bool { return in.Timeline[i].Time.Before(in.Timeline[j].Time) })
+}
+
+// changeWords describes a change marker.
+func changeWords(c *Change) string {
+	kind := strings.TrimPrefix(c.Kind, "change-")
+	kind = strings.ReplaceAll(kind, "-", " ")
+	return kind + ": " + c.Message
+}
+
+// statusSample finds the failed response nearest t: the first at or after
+// it (first) or the last at or before it.
+func (b *Builder) statusSample(t time.Time, first bool) (rules.Sample, bool) {
+	var best rules.Sample
+	found := false
+	for k := blockKey(t) - 1; k <= blockKey(t)+1; k++ {
+		bl, ok := b.blocks[k]
+		if !ok {
+			continue
+		}
+		for key, s := range bl.samples {
+			if !strings.HasPrefix(key, "status-") {
+				continue
+			}
+			cands := append([]rules.Sample{s.last}, s.first...)
+			for _, c := range cands {
+				if c.Raw == "" {
+					continue
+				}
+				if first && !c.Time.Before(t) && (!found || sampleBefore(c, best)) {
+					best, found = c, true
+				}
+				if !first && !c.Time.After(t) && (!found || sampleBefore(best, c)) {
+					best, found = c, true
+				}
+			}
+		}
+	}
+	return best, found
+}
+
+// attachAdvice adds the root cause's first checks and action items from the
+// fixes of the chain's causes.
+func (b *Builder) attachAdvice(in *Incident) {
+	if root := b.cat.Get(in.RootCause); root != nil {
+		in.Checks = append(in.Checks, root.Checks...)
+	} else {
+		in.Checks = append(in.Checks,
+			"Read the unclassified errors and the failing paths below: no rule recognised the cause.",
+			"From the gateway host, request the upstream directly (curl -sv) to see whether it answers.")
+	}
+	seen := map[string]bool{}
+	addFixes := func(id string, n int) {
+		c := b.cat.Get(id)
+		if c == nil {
+			return
+		}
+		for i, f := range c.Fixes {
+			if i >= n {
+				break
+			}
+			if !seen[f] {
+				seen[f] = true
+				in.ActionItems = append(in.ActionItems, f)
+			}
+		}
+	}
+	for _, id := range in.Chain {
+		addFixes(id, 2)
+	}
+	for _, c := range in.Causes {
+		if !c.InChain {
+			addFixes(c.Cause, 1)
+		}
+	}
+}
+
+// summary is the incident in one sentence.
+func (b *Builder) summary(in *Incident) string {
+	var s strings.Builder
+	fmt.Fprintf(&s, "From %s to %s (%s) ", b.stamp(in.Start), b.stamp(in.End), humanDuration(in.End.Sub(in.Start)))
+	if in.Failed > 0 {
+		fmt.Fprintf(&s, "%s of %s requests failed (%s)", thousands(in.Failed), thousands(in.Requests), statusList(in.Statuses))
+	} else {
+		var n int64
+		for _, m := range in.PerMinute {
+			n += m.Errors
+		}
+		fmt.Fprintf(&s, "%s error findings were logged", thousands(n))
+	}
+	if in.RootCause == "" {
+		s.WriteString("; no classified cause was found.")
+		return s.String()
+	}
+	root := b.cat.Get(in.RootCause)
+	title := in.RootCause
+	if root != nil {
+		title = root.Title
+	}
+	fmt.Fprintf(&s, "; root cause: %s (%s)", strings.ToLower(title[:1])+title[1:], strings.Join(in.Chain, " → "))
+	if len(in.Changes) > 0 {
+		last := in.Changes[len(in.Changes)-1]
+		fmt.Fprintf(&s, "; %s %s before", strings.TrimPrefix(last.Kind, "change-"), humanDuration(in.Start.Sub(last.Time)))
+	}
+	s.WriteString(".")
+	return s.String()
+}
