@@ -25,10 +25,10 @@ type FileStats struct {
 	Zone       string `json:"zone,omitempty"`
 	ZoneReason string `json:"zone_reason,omitempty"`
 
-	Bytes     int64 `json:"bytes"`                    // bytes read (after decompression)
-	Lines     int64 `json:"lines"`                    // physical lines read
-	Entries   int64 `json:"entries"`                  // entries parsed (a stack trace is one entry)
-	Unparsed  int64 `json:"unparsed_lines"`           // lines no parser understood
+	Bytes     int64 `json:"bytes"`                     // bytes read (after decompression)
+	Lines     int64 `json:"lines"`                     // physical lines read
+	Entries   int64 `json:"entries"`                   // entries parsed (a stack trace is one entry)
+	Unparsed  int64 `json:"unparsed_lines"`            // lines no parser understood
 	Truncated int64 `json:"truncated_lines,omitempty"` // lines cut at MaxLineBytes or MaxEntryLines
 	Zoneless  int64 `json:"zoneless_entries,omitempty"`
 	Untimed   int64 `json:"untimed_entries,omitempty"`
@@ -77,16 +77,18 @@ func (a *arena) copy(b []byte) []byte {
 
 // decoder is the state of one Decode call.
 type decoder struct {
-	plan    *Plan
-	stats   *FileStats
-	arena   arena
-	streams map[string]*stream
-	main    *stream
-	wrap    *wrapper
-	batch   []Event
-	emit    func([]Event) error
-	err     error
-	sink    entrySink
+	plan      *Plan
+	stats     *FileStats
+	arena     arena
+	streams   map[string]*stream
+	main      *stream
+	wrap      *wrapper
+	batch     []Event
+	emit      func([]Event) error
+	err       error
+	sink      entrySink
+	info      wrapInfo // the current line's wrapper facts
+	batchSize int
 }
 
 // Decode reads the whole input and calls emit with batches of events in
@@ -113,56 +115,27 @@ func (p *Plan) Decode(ctx context.Context, emit func([]Event) error) (*FileStats
 			st.Zone, st.ZoneReason = p.Clock.Loc.String(), p.Clock.Reason
 		}
 	}()
-	d := &decoder{plan: p, stats: st, emit: emit, streams: map[string]*stream{}}
-	d.sink = d.entry
-	d.batch = make([]Event, 0, BatchSize)
-	det := p.Detection
-	if det.Wrapper != "" {
-		d.wrap = lookupWrapper(det.Wrapper)
-	}
-	d.main = d.newStream(Candidate{Format: det.Format, Template: det.Template})
+	d := newDecoder(p, st, emit, BatchSize)
 
 	lr := newLineReader(rc)
-	var info wrapInfo
 	for n := 0; ; n++ {
 		line, lineNo, offset, truncated, ok := lr.next()
 		if !ok {
 			break
 		}
-		st.Lines++
 		st.Bytes = lr.offset
-		if truncated {
-			st.Truncated++
-		}
 		if n&4095 == 4095 {
 			if err := ctx.Err(); err != nil {
 				return st, err
 			}
 		}
-		s := d.main
-		var w *wrapInfo
-		if d.wrap != nil {
-			info = wrapInfo{}
-			inner, ok := d.wrap.strip(line, p.Clock, &info)
-			if !ok {
-				d.unparsedLine(line, lineNo, offset, truncated)
-				continue
-			}
-			line, w = inner, &info
-			s = d.streamFor(&info)
-		}
-		s.feed(line, lineNo, offset, truncated, w, d.sink)
+		d.line(line, lineNo, offset, truncated)
 		if d.err != nil {
 			return st, d.err
 		}
 	}
-	d.main.close(d.sink)
-	for _, s := range d.streams {
-		s.close(d.sink)
-	}
-	if len(d.batch) > 0 && d.err == nil {
-		d.err = d.emit(d.batch)
-	}
+	d.closeStreams()
+	d.flushBatch()
 	if d.err != nil {
 		return st, d.err
 	}
@@ -171,6 +144,55 @@ func (p *Plan) Decode(ctx context.Context, emit func([]Event) error) (*FileStats
 		return st, err
 	}
 	return st, nil
+}
+
+func newDecoder(p *Plan, st *FileStats, emit func([]Event) error, batch int) *decoder {
+	d := &decoder{plan: p, stats: st, emit: emit, streams: map[string]*stream{}, batchSize: batch}
+	d.sink = d.entry
+	d.batch = make([]Event, 0, batch)
+	det := p.Detection
+	if det.Wrapper != "" {
+		d.wrap = lookupWrapper(det.Wrapper)
+	}
+	d.main = d.newStream(Candidate{Format: det.Format, Template: det.Template})
+	return d
+}
+
+// line frames one physical line.
+func (d *decoder) line(line []byte, lineNo, offset int64, truncated bool) {
+	d.stats.Lines++
+	if truncated {
+		d.stats.Truncated++
+	}
+	s := d.main
+	var w *wrapInfo
+	if d.wrap != nil {
+		d.info = wrapInfo{}
+		inner, ok := d.wrap.strip(line, d.plan.Clock, &d.info)
+		if !ok {
+			d.unparsedLine(line, lineNo, offset, truncated)
+			return
+		}
+		line, w = inner, &d.info
+		s = d.streamFor(&d.info)
+	}
+	s.feed(line, lineNo, offset, truncated, w, d.sink)
+}
+
+// closeStreams emits every entry still being joined.
+func (d *decoder) closeStreams() {
+	d.main.close(d.sink)
+	for _, s := range d.streams {
+		s.close(d.sink)
+	}
+}
+
+// flushBatch hands the events decoded so far to emit.
+func (d *decoder) flushBatch() {
+	if len(d.batch) > 0 && d.err == nil {
+		d.err = d.emit(d.batch)
+		d.batch = make([]Event, 0, d.batchSize)
+	}
 }
 
 func (p *Plan) newStats() *FileStats {
@@ -252,9 +274,8 @@ func (d *decoder) unparsedLine(line []byte, lineNo, offset int64, truncated bool
 }
 
 func (d *decoder) flushIfFull() {
-	if len(d.batch) == cap(d.batch) && d.err == nil {
-		d.err = d.emit(d.batch)
-		d.batch = make([]Event, 0, BatchSize)
+	if len(d.batch) >= d.batchSize {
+		d.flushBatch()
 	}
 }
 

@@ -50,7 +50,6 @@ type Detection struct {
 	offsets   map[int32]int   // UTC offsets stated in sampled entries, counted
 	zoneless  bool            // some sampled entries had no zone of their own
 	yearLess  bool            // the format's stamps carry no year
-	sampleErr error           // a read error while sampling
 }
 
 // Ranked is one candidate's detection score.
@@ -204,12 +203,19 @@ func pick(cands []Candidate, lines [][]byte, wraps []wrapInfo, path string) (bes
 // forced, when not nil, skips format detection (--as).
 func Probe(in *Input, forced *Format, templates map[string][]string) (*Detection, error) {
 	lines, err := readSample(in)
-	d := &Detection{SampleLines: len(lines), sampleErr: err}
+	if len(lines) == 0 && err != nil {
+		return nil, err
+	}
+	// a read error inside the sample (a truncated gzip) is reported by Decode
+	return DetectLines(in.Path, lines, forced, templates), nil
+}
+
+// DetectLines decides the wrapper and format of an input from its first
+// lines (live tail detects a new file this way once lines arrive).
+func DetectLines(path string, lines [][]byte, forced *Format, templates map[string][]string) *Detection {
+	d := &Detection{SampleLines: len(lines)}
 	if len(lines) == 0 {
-		if err != nil {
-			return nil, err
-		}
-		return d, nil
+		return d
 	}
 	cands := candidates(templates)
 	if forced != nil {
@@ -221,7 +227,7 @@ func Probe(in *Input, forced *Format, templates map[string][]string) (*Detection
 		cands = append(cands, Candidate{Format: forced})
 	}
 
-	best, conf, sample, evs, ranking := pick(cands, lines, nil, in.Path)
+	best, conf, sample, evs, ranking := pick(cands, lines, nil, path)
 	d.Format, d.Template, d.Confidence, d.Sample, d.Ranking = best.Format, best.Template, conf, sample, ranking
 	baseEff := effective(best, conf)
 
@@ -232,7 +238,7 @@ func Probe(in *Input, forced *Format, templates map[string][]string) (*Detection
 		if !fits {
 			continue
 		}
-		perKey, overall, innerConf, innerSample, innerEvs, innerRanking := pickPerKey(cands, inner, wraps, keys, in.Path)
+		perKey, overall, innerConf, innerSample, innerEvs, innerRanking := pickPerKey(cands, inner, wraps, keys, path)
 		if overall.Format == nil {
 			continue
 		}
@@ -252,7 +258,7 @@ func Probe(in *Input, forced *Format, templates map[string][]string) (*Detection
 	d.learn(evs)
 	d.yearLess = (d.Format != nil && d.Format.ID == FormatSyslog || d.Wrapper == WrapJournald) &&
 		len(lines[0]) > 4 && month3(lines[0], 0) > 0 && lines[0][3] == ' '
-	return d, nil
+	return d
 }
 
 func effective(c Candidate, conf float64) float64 {

@@ -27,6 +27,10 @@ type Input struct {
 	Size    int64
 	ModTime time.Time
 
+	// OnRead, when set, is called with the number of raw (compressed)
+	// bytes read from the file as reading goes on: progress display.
+	OnRead func(n int)
+
 	stdin   io.Reader // set for "-"
 	replay  []byte    // bytes of stdin already consumed by Probe
 	stdinRd bool      // stdin was opened for the full read
@@ -298,6 +302,9 @@ func (in *Input) Open() (io.ReadCloser, error) {
 			return nil, fmt.Errorf("%s: %s", in.Path, describeOpenError(err))
 		}
 		raw, closer = f, f
+		if in.OnRead != nil {
+			raw = countingReader{f, in.OnRead}
+		}
 	}
 	rc, err := decompress(in.Path, raw, closer)
 	if err != nil {
@@ -324,6 +331,20 @@ func (in *Input) openPrefix(n int) (io.ReadCloser, error) {
 		in.replay = buf[:m]
 	}
 	return decompress(in.Path, bytes.NewReader(in.replay), nil)
+}
+
+// countingReader reports how many bytes pass through it.
+type countingReader struct {
+	r      io.Reader
+	onRead func(int)
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.onRead(n)
+	}
+	return n, err
 }
 
 type readCloser struct {
