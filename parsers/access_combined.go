@@ -13,7 +13,9 @@ import (
 //	    ["$http_referer" "$http_user_agent"] [extras…]
 //
 // A leading fourth token is the virtual host (Nginx "$host", Apache
-// "%v:%p"; the port is dropped). Extras are read by shape: quoted strings
+// "%v:%p"; the port is dropped). A leading address list ending in commas
+// is Apache's "%{X-Forwarded-For}i %l %u" behind a proxy: its first
+// address is the client, the list goes to Fields as x_forwarded_for. Extras are read by shape: quoted strings
 // ("$http_x_forwarded_for", a host name, a quoted time or upstream),
 // key=value pairs (rt=0.123 uct="0.000" urt="0.050" ua="10.0.0.5:9000"
 // us="502"), bare times ($request_time first, the last further time is
@@ -44,7 +46,8 @@ type timeStampCache struct {
 	offset int32
 }
 
-// parseCLFTime parses "20/Nov/2026:14:02:11 +0100" (the brackets removed).
+// parseCLFTime parses "20/Nov/2026:14:02:11 +0100" (the brackets removed;
+// a fraction after the seconds is accepted).
 func (c *timeStampCache) parseCLFTime(b []byte) (time.Time, int32, bool) {
 	if c.n == len(b) && c.n > 0 && string(c.raw[:c.n]) == string(b) {
 		return c.t, c.offset, true
@@ -59,7 +62,7 @@ func (c *timeStampCache) parseCLFTime(b []byte) (time.Time, int32, bool) {
 	h, ok3 := digits2(b, 12)
 	mi, ok4 := digits2(b, 15)
 	s, ok5 := digits2(b, 18)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5) || mo == 0 {
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) || mo == 0 || d > accessMonthDays(y, mo) {
 		return time.Time{}, 0, false
 	}
 	i := 20
@@ -67,14 +70,12 @@ func (c *timeStampCache) parseCLFTime(b []byte) (time.Time, int32, bool) {
 	if i < len(b) && b[i] == '.' {
 		nsec, i = fraction(b, i+1)
 	}
-	offset := 0
-	if i < len(b) && b[i] == ' ' {
-		off, n, ok := parseOffset(b[i+1:])
-		if !ok || i+1+n != len(b) {
-			return time.Time{}, 0, false
-		}
-		offset = off
-	} else if i != len(b) {
+	// the offset is always written ("+0100"); a stamp without one is not CLF
+	if i >= len(b) || b[i] != ' ' {
+		return time.Time{}, 0, false
+	}
+	offset, n, ok := parseOffset(b[i+1:])
+	if !ok || i+1+n != len(b) || offset > 14*3600 || offset < -12*3600 {
 		return time.Time{}, 0, false
 	}
 	t, ok := FixedTime(y, mo, d, h, mi, s, nsec, offset)
@@ -88,7 +89,19 @@ func (c *timeStampCache) parseCLFTime(b []byte) (time.Time, int32, bool) {
 	return t, int32(offset), true
 }
 
-func newCombinedParser(Config) (Parser, error) { return &combinedParser{}, nil }
+// accessMonthDays is the number of days of month mo (1..12) in year y.
+func accessMonthDays(y, mo int) int {
+	switch mo {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
 
 // quoted returns the content of a double-quoted string starting at b[i]
 // (which must be '"') and the index after the closing quote. Backslash
@@ -125,6 +138,7 @@ func token(b []byte, i int) (tok []byte, end int) {
 	return b[i : i+j], i + j
 }
 
+// Parse reads one combined/common line with its extras.
 func (p *combinedParser) Parse(b []byte, ev *Event) bool {
 	// head: "[host ]client ident user" before " ["
 	lb := bytes.Index(b, []byte(" ["))
@@ -132,23 +146,40 @@ func (p *combinedParser) Parse(b []byte, ev *Event) bool {
 		return false
 	}
 	head := b[:lb]
-	var toks [5][]byte
-	n := 0
-	for i := 0; i < len(head) && n < len(toks); {
+	var toks [8][]byte
+	var starts [8]int
+	n, list := 0, 0
+	for i := 0; i < len(head); {
 		if head[i] == ' ' {
 			i++
 			continue
 		}
+		if n == len(toks) {
+			return false
+		}
 		tok, end := token(head, i)
-		toks[n] = tok
+		toks[n], starts[n] = tok, i
+		if n == list && tok[len(tok)-1] == ',' {
+			list++ // "203.0.113.5, 10.0.0.1 - - [": an X-Forwarded-For list first
+		}
 		n++
 		i = end
 	}
-	switch n {
-	case 3: // client ident user
+	switch {
+	case list > 0 && n == list+3:
+		// Apache "%{X-Forwarded-For}i %l %u %t …": the first address is the client
+		ev.Client = str(toks[0][:len(toks[0])-1])
+		xff := head[starts[0] : starts[list]+len(toks[list])]
+		ev.Fields = append(ev.Fields, Field{"x_forwarded_for", str(xff)})
+	case list > 0:
+		return false
+	case n >= 3 && len(toks[1]) == 1 && toks[1][0] == '-':
+		// client - user (a user name may hold spaces: "bob smith")
 		ev.Client = str(toks[0])
-	case 4: // vhost client ident user (Nginx "$host …", Apache vhost_combined "%v:%p …")
-		ev.Host = str(stripPort(toks[0]))
+	case n == 3: // client ident user (Apache %l from identd)
+		ev.Client = str(toks[0])
+	case n == 4: // vhost client ident user (Nginx "$host …", Apache vhost_combined "%v:%p …")
+		ev.Host = str(accessStripPort(toks[0]))
 		ev.Client = str(toks[1])
 	default:
 		return false
@@ -217,9 +248,9 @@ func (p *combinedParser) Parse(b []byte, ev *Event) bool {
 	return parseAccessExtras(b, i, ev, p.apacheMicros)
 }
 
-// stripPort drops a ":443" suffix from "www.example.com:443"; an IPv6
+// accessStripPort drops a ":443" suffix from "www.example.com:443"; an IPv6
 // address without brackets is left alone.
-func stripPort(b []byte) []byte {
+func accessStripPort(b []byte) []byte {
 	c := bytes.LastIndexByte(b, ':')
 	if c <= 0 || !isDigits(b[c+1:]) {
 		return b
@@ -249,7 +280,7 @@ func dash(b []byte) string {
 // ("\x16\x03\x01…", a TLS handshake on a plain-HTTP port) becomes the Path.
 func setRequest(ev *Event, req []byte) {
 	sp := bytes.IndexByte(req, ' ')
-	if sp <= 0 {
+	if sp <= 0 || sp > 24 || !accessMethodWord(req[:sp]) {
 		ev.Path = dash(req)
 		return
 	}
@@ -262,6 +293,17 @@ func setRequest(ev *Event, req []byte) {
 	ev.Path = str(rest)
 }
 
+// accessMethodWord reports a request method: letters, '-' and '_'
+// (GET, PROPFIND, VERSION-CONTROL), not the start of binary garbage.
+func accessMethodWord(b []byte) bool {
+	for _, c := range b {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // accessExtras is the state of parseAccessExtras.
 type accessExtras struct {
 	times   int    // bare or quoted durations seen
@@ -270,6 +312,7 @@ type accessExtras struct {
 	explRT  bool   // rt=… given
 	explURT bool   // urt=… given
 	xff     bool   // x_forwarded_for stored
+	apache  bool   // Apache layout: no upstream statuses, integers may be %D
 }
 
 // time records the n-th bare duration: the first is $request_time, any
@@ -288,7 +331,7 @@ func (x *accessExtras) time(ev *Event, tok []byte) {
 
 // parseAccessExtras reads what follows the standard fields, from b[i].
 func parseAccessExtras(b []byte, i int, ev *Event, apacheMicros bool) bool {
-	var x accessExtras
+	x := accessExtras{apache: apacheMicros}
 	for i < len(b) {
 		c := b[i]
 		if c == ' ' || c == '\t' || c == '\r' {
@@ -315,14 +358,14 @@ func parseAccessExtras(b []byte, i int, ev *Event, apacheMicros bool) bool {
 				}
 				val, end = v, e
 			} else {
-				end = listEnd(b, end)
+				end = accessListEnd(b, end)
 				val = b[i+eq+1 : end]
 			}
 			x.keyValue(ev, key, val)
 			i = end
 			continue
 		}
-		end = listEnd(b, end)
+		end = accessListEnd(b, end)
 		tok = b[i:end]
 		i = end
 		x.bareExtra(ev, tok)
@@ -335,10 +378,10 @@ func parseAccessExtras(b []byte, i int, ev *Event, apacheMicros bool) bool {
 	return true
 }
 
-// listEnd extends a token that ends at b[end] over Nginx list separators:
+// accessListEnd extends a token that ends at b[end] over Nginx list separators:
 // "a, b" and "a : b" (upstream addresses, statuses and times of every
 // upstream tried).
-func listEnd(b []byte, end int) int {
+func accessListEnd(b []byte, end int) int {
 	for end+1 < len(b) && b[end] == ' ' {
 		switch {
 		case b[end-1] == ',' && b[end+1] != ' ' && b[end+1] != '"':
@@ -354,14 +397,18 @@ func listEnd(b []byte, end int) int {
 
 // bareExtra classifies an unquoted extra token (or list).
 func (x *accessExtras) bareExtra(ev *Event, tok []byte) {
-	switch shapeOf(tok) {
-	case shapeTime:
+	shape := accessShape(tok)
+	if shape == accShapeStatus && x.apache && isDigits(tok) {
+		shape = accShapeInt // "412": %D microseconds, not an upstream status
+	}
+	switch shape {
+	case accShapeTime:
 		x.time(ev, tok)
-	case shapeStatus:
+	case accShapeStatus:
 		ev.UpstreamStatus = str(tok)
-	case shapeAddr:
+	case accShapeAddr:
 		ev.Upstream = str(tok)
-	case shapeInt:
+	case accShapeInt:
 		if x.ints == 0 {
 			x.intTok = tok
 		}
@@ -374,16 +421,16 @@ func (x *accessExtras) quotedExtra(ev *Event, val []byte) {
 	if len(val) == 0 || len(val) == 1 && val[0] == '-' {
 		return
 	}
-	switch shapeOf(val) {
-	case shapeTime:
+	switch accessShape(val) {
+	case accShapeTime:
 		x.time(ev, val)
 		return
-	case shapeAddr:
+	case accShapeAddr:
 		if ev.Upstream == "" {
 			ev.Upstream = str(val)
 		}
 		return
-	case shapeStatus:
+	case accShapeStatus:
 		if ev.UpstreamStatus == "" {
 			ev.UpstreamStatus = str(val)
 		}
@@ -395,7 +442,7 @@ func (x *accessExtras) quotedExtra(ev *Event, val []byte) {
 		}
 		return
 	}
-	if !x.xff && looksLikeIPList(val) {
+	if !x.xff && accessIPList(val) {
 		x.xff = true
 		ev.Fields = append(ev.Fields, Field{"x_forwarded_for", str(val)})
 	}
@@ -403,80 +450,99 @@ func (x *accessExtras) quotedExtra(ev *Event, val []byte) {
 
 // Shapes of extra tokens.
 const (
-	shapeOther = iota
-	shapeTime
-	shapeStatus
-	shapeAddr
-	shapeInt
+	accShapeOther = iota
+	accShapeTime
+	accShapeStatus
+	accShapeAddr
+	accShapeInt
 )
 
-// shapeOf tells a duration ("0.123", "-", "0.101, 0.002 : 0.004"), an
+// accessShape tells a duration ("0.123", "-", "0.101, 0.002 : 0.004"), an
 // upstream status list ("502", "502, 504"), an address list
 // ("10.0.0.5:9000", "unix:/run/php/php8.2-fpm.sock", "[::1]:8080, …") and
 // a bare integer apart. A Unix time with fraction ($msec) is none of them.
-func shapeOf(tok []byte) int {
-	if len(tok) == 0 {
-		return shapeOther
-	}
+func accessShape(tok []byte) int {
 	if len(tok) == 1 && tok[0] == '-' {
-		return shapeTime
+		return accShapeTime
 	}
-	// numbers: times, statuses, integers
-	digits, dots, intLen, elems := 0, 0, 0, 1
-	allNum, status := true, true
-	elemLen, elemDigits := 0, 0
-	for _, c := range tok {
+	times, ints, statuses, addrs, dashes, elems := 0, 0, 0, 0, 0, 0
+	for len(tok) > 0 {
+		// one element up to ", " or " : "
+		k := 0
+		for k < len(tok) && tok[k] != ',' && tok[k] != ' ' {
+			k++
+		}
+		e := tok[:k]
+		tok = tok[k:]
+		for len(tok) > 0 && (tok[0] == ',' || tok[0] == ' ' || tok[0] == ':' && len(tok) > 1 && tok[1] == ' ') {
+			tok = tok[1:]
+		}
+		if len(e) == 0 {
+			return accShapeOther // a ':' that is no list separator
+		}
+		elems++
+		switch accessElemShape(e) {
+		case accShapeTime:
+			times++
+		case accShapeInt:
+			ints++
+			if len(e) == 3 && e[0] >= '1' && e[0] <= '5' {
+				statuses++
+			}
+		case accShapeAddr:
+			addrs++
+		case accShapeOther:
+			if len(e) == 1 && e[0] == '-' {
+				dashes++
+				continue
+			}
+			return accShapeOther
+		}
+	}
+	switch {
+	case elems == 0:
+		return accShapeOther
+	case times > 0 && times+ints+dashes == elems:
+		return accShapeTime
+	case statuses > 0 && statuses+dashes == elems:
+		return accShapeStatus
+	case addrs > 0 && addrs+dashes == elems:
+		return accShapeAddr
+	case ints == 1 && elems == 1:
+		return accShapeInt
+	}
+	return accShapeOther
+}
+
+// accessElemShape classifies one list element: "0.123" (a time; not a Unix time
+// like "1763647331.123"), "200" (an integer), "10.0.0.1:80" (an address).
+func accessElemShape(e []byte) int {
+	dots, intLen := 0, 0
+	for _, c := range e {
 		switch {
 		case c >= '0' && c <= '9':
-			digits++
-			elemDigits++
-			elemLen++
-			if dots == 0 && elems == 1 {
+			if dots == 0 {
 				intLen++
 			}
 		case c == '.':
 			dots++
-			elemLen++
-		case c == '-':
-			elemLen++
-		case c == ',' || c == ' ' || c == ':':
-			if elemLen > 0 {
-				if elemLen != 3 || elemDigits != 3 {
-					status = status && elemLen == 1 && elemDigits == 0 // "-"
-				}
-				elems++
-			}
-			elemLen, elemDigits = 0, 0
 		default:
-			allNum = false
-		}
-		if !allNum {
-			break
-		}
-	}
-	if allNum && digits > 0 {
-		if elemLen > 0 && (elemLen != 3 || elemDigits != 3) {
-			status = status && elemLen == 1 && elemDigits == 0
-		}
-		switch {
-		case dots > 0:
-			if intLen >= 9 && elems == 1 {
-				return shapeOther // $msec, a Unix time
+			if accessAddr(e) {
+				return accShapeAddr
 			}
-			return shapeTime
-		case status && tok[0] >= '1' && tok[0] <= '5':
-			return shapeStatus
-		case elems == 1 && isDigits(tok):
-			return shapeInt
+			return accShapeOther
 		}
-		return shapeOther
 	}
-	if looksLikeAddr(tok) {
-		return shapeAddr
+	switch {
+	case dots == 0 && intLen > 0:
+		return accShapeInt
+	case dots == 1 && intLen > 0 && intLen < 9 && len(e) > intLen+1:
+		return accShapeTime
 	}
-	return shapeOther
+	return accShapeOther
 }
 
+// isDigits reports a non-empty run of ASCII digits.
 func isDigits(b []byte) bool {
 	for _, c := range b {
 		if c < '0' || c > '9' {
@@ -486,31 +552,10 @@ func isDigits(b []byte) bool {
 	return len(b) > 0
 }
 
-// looksLikeAddr reports an upstream address or a list of them:
-// "10.0.0.5:9000", "[::1]:8080", "backend.internal:8080",
-// "unix:/run/php/php8.2-fpm.sock", "10.0.0.1:80, 10.0.0.2:80 : 10.0.1.1:80".
+// accessAddr reports an upstream address: "10.0.0.5:9000",
+// "[::1]:8080", "backend.internal:8080", "unix:/run/php/php8.2-fpm.sock".
 // A bare IPv6 address (an X-Forwarded-For value) is not one.
-func looksLikeAddr(tok []byte) bool {
-	for len(tok) > 0 {
-		var elem []byte
-		k := bytes.IndexByte(tok, ' ')
-		if k < 0 {
-			elem, tok = tok, nil
-		} else {
-			elem, tok = tok[:k], tok[k+1:]
-		}
-		elem = bytes.TrimSuffix(elem, []byte(","))
-		if len(elem) == 0 || len(elem) == 1 && (elem[0] == ':' || elem[0] == '-') {
-			continue
-		}
-		if !looksLikeOneAddr(elem) {
-			return false
-		}
-	}
-	return true
-}
-
-func looksLikeOneAddr(e []byte) bool {
+func accessAddr(e []byte) bool {
 	if bytes.HasPrefix(e, []byte("unix:")) {
 		return len(e) > 5
 	}
@@ -530,9 +575,9 @@ func looksLikeOneAddr(e []byte) bool {
 	return true
 }
 
-// looksLikeIPList reports an X-Forwarded-For value: IPv4/IPv6 addresses
+// accessIPList reports an X-Forwarded-For value: IPv4/IPv6 addresses
 // separated by commas.
-func looksLikeIPList(b []byte) bool {
+func accessIPList(b []byte) bool {
 	digit := false
 	for _, c := range b {
 		switch {

@@ -10,25 +10,27 @@ import (
 // Nginx `log_format … escape=json '{…}'` (and the same shape from Apache
 // LogFormat or a proxy). It is a small hand-written scanner: it walks the
 // object once, decodes only the values of keys it knows, and keeps nothing
-// else. Nested objects (ECS-style {"http":{"response":{"status_code":…}}})
-// are walked too and matched by their innermost key.
+// else. Nested objects ({"@nginx_fields":{"status":200,…}}) are walked
+// too and matched by their innermost key.
 //
 // Recognised keys (values may be strings or numbers):
 //
 //	time        time_local, time_iso8601, @timestamp, timestamp, time, msec,
-//	            ts, log_time, datetime — CLF, RFC 3339 or Unix seconds
-//	client      remote_addr, client, clientip, client_ip, remote_ip, ip
+//	            ts, log_time, datetime, access_time — CLF, RFC 3339 or Unix seconds
+//	client      remote_addr, client, clientip, client_ip, remote_ip, ip,
+//	            remote_address, address
 //	request     request, request_line; request_method/method;
 //	            request_uri/uri/url/path; server_protocol/protocol
-//	status      status, http_status, status_code, response_code
+//	status      status, http_status, status_code, response_code, response_status
 //	bytes       body_bytes_sent, bytes_sent, size, bytes
-//	durations   request_time, responsetime, response_time, req_time, rt, duration;
+//	durations   request_time, responsetime, response_time, req_time, rt, duration,
+//	            request_duration;
 //	            upstream_response_time, upstreamtime, upstream_time, urt
 //	upstream    upstream_addr, upstreamhost, upstreamaddr, upstream;
 //	            upstream_status, upstreamstatus
 //	host        http_host, host, server_name, domain, vhost
 //	referer     http_referer, http_referrer, referer, referrer
-//	user agent  http_user_agent, user_agent, agent, useragent, original
+//	user agent  http_user_agent, user_agent, agent, useragent
 //	fields      http_x_forwarded_for (as x_forwarded_for), request_id
 //
 // A line must be an object with a status and a request (or method and
@@ -74,14 +76,14 @@ func accessJSONKey(k []byte) (id int, hint bool) {
 	switch string(k) {
 	case "time_local", "time_iso8601", "msec":
 		return ajTime, true
-	case "@timestamp", "timestamp", "time", "ts", "log_time", "datetime":
+	case "@timestamp", "timestamp", "time", "ts", "log_time", "datetime", "access_time":
 		return ajTime, false
 	case "remote_addr":
 		return ajClient, true
-	case "client", "clientip", "client_ip", "remote_ip", "ip":
+	case "client", "clientip", "client_ip", "remote_ip", "ip", "remote_address", "address":
 		return ajClient, false
 	case "request", "request_line":
-		return ajRequest, true
+		return ajRequest, false
 	case "request_method":
 		return ajMethod, true
 	case "method":
@@ -94,7 +96,7 @@ func accessJSONKey(k []byte) (id int, hint bool) {
 		return ajProto, true
 	case "protocol":
 		return ajProto, false
-	case "status", "http_status", "status_code", "response_code":
+	case "status", "http_status", "status_code", "response_code", "response_status":
 		return ajStatus, false
 	case "body_bytes_sent":
 		return ajBodyBytes, true
@@ -104,7 +106,7 @@ func accessJSONKey(k []byte) (id int, hint bool) {
 		return ajBytes, false
 	case "request_time":
 		return ajRT, true
-	case "responsetime", "response_time", "req_time", "rt", "duration":
+	case "responsetime", "response_time", "req_time", "rt", "duration", "request_duration":
 		return ajRT, false
 	case "upstream_response_time":
 		return ajURT, true
@@ -132,7 +134,7 @@ func accessJSONKey(k []byte) (id int, hint bool) {
 		return ajReferer, false
 	case "http_user_agent":
 		return ajUA, true
-	case "user_agent", "agent", "useragent", "original":
+	case "user_agent", "agent", "useragent":
 		return ajUA, false
 	case "http_x_forwarded_for":
 		return ajXFF, true
@@ -163,15 +165,16 @@ type accessJSONState struct {
 	xff, reqID       string
 }
 
+// Parse reads one JSON access line.
 func (p *accessJSONParser) Parse(b []byte, ev *Event) bool {
-	i := jsonSkipWS(b, 0)
+	i := ajSkipWS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false
 	}
 	var st accessJSONState
 	ev.RequestTime, ev.UpstreamTime = -1, -1
 	end, ok := p.object(b, i, ev, &st, 0)
-	if !ok || jsonSkipWS(b, end) != len(b) {
+	if !ok || ajSkipWS(b, end) != len(b) {
 		return false
 	}
 	if !st.haveStatus || ev.Status < 100 || ev.Status > 999 || !st.hint || st.level && st.msg {
@@ -195,7 +198,8 @@ func (p *accessJSONParser) Parse(b []byte, ev *Event) bool {
 	} else if st.haveBytes {
 		ev.Bytes = st.bytes
 	}
-	if st.host != "" {
+	// a "host" key that holds an IP ($server_addr) yields to a name
+	if st.host != "" && !(st.server != "" && accessIPList([]byte(st.host))) {
 		ev.Host = st.host
 	} else {
 		ev.Host = st.server
@@ -219,7 +223,7 @@ func (p *accessJSONParser) object(b []byte, i int, ev *Event, st *accessJSONStat
 	if depth > 8 {
 		return i, false
 	}
-	i = jsonSkipWS(b, i+1)
+	i = ajSkipWS(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return i + 1, true
 	}
@@ -227,15 +231,15 @@ func (p *accessJSONParser) object(b []byte, i int, ev *Event, st *accessJSONStat
 		if b[i] != '"' {
 			return i, false
 		}
-		key, _, end, ok := jsonString(b, i)
+		key, _, end, ok := ajString(b, i)
 		if !ok {
 			return i, false
 		}
-		i = jsonSkipWS(b, end)
+		i = ajSkipWS(b, end)
 		if i >= len(b) || b[i] != ':' {
 			return i, false
 		}
-		i = jsonSkipWS(b, i+1)
+		i = ajSkipWS(b, i+1)
 		if i >= len(b) {
 			return i, false
 		}
@@ -243,28 +247,37 @@ func (p *accessJSONParser) object(b []byte, i int, ev *Event, st *accessJSONStat
 		case '{':
 			end, ok = p.object(b, i, ev, st, depth+1)
 		case '[':
-			end, ok = jsonSkipArray(b, i)
+			end, ok = ajSkipArray(b, i)
 		case '"':
 			var val []byte
 			var esc bool
-			val, esc, end, ok = jsonString(b, i)
+			val, esc, end, ok = ajString(b, i)
 			if ok {
 				p.set(ev, st, key, val, esc, true)
 			}
 		default:
+			// a bare value: a number, true/false/null, or what Nginx writes
+			// for an unquoted variable ("-", "0.001, 0.002"): it ends at
+			// a comma before the next key, or at the closing brace
 			end = i
-			for end < len(b) && b[end] != ',' && b[end] != '}' && b[end] != ']' && b[end] != ' ' && b[end] != '\t' {
+			for end < len(b) && b[end] != '}' && b[end] != ']' {
+				if b[end] == ',' {
+					if k := ajSkipWS(b, end+1); k < len(b) && b[k] == '"' {
+						break
+					}
+				}
 				end++
 			}
-			ok = end > i
+			val := trimSpace(b[i:end])
+			ok = len(val) > 0
 			if ok {
-				p.set(ev, st, key, b[i:end], false, false)
+				p.set(ev, st, key, val, false, false)
 			}
 		}
 		if !ok {
 			return i, false
 		}
-		i = jsonSkipWS(b, end)
+		i = ajSkipWS(b, end)
 		if i >= len(b) {
 			return i, false
 		}
@@ -274,7 +287,7 @@ func (p *accessJSONParser) object(b []byte, i int, ev *Event, st *accessJSONStat
 		if b[i] != ',' {
 			return i, false
 		}
-		i = jsonSkipWS(b, i+1)
+		i = ajSkipWS(b, i+1)
 	}
 	return i, false
 }
@@ -293,7 +306,7 @@ func (p *accessJSONParser) set(ev *Event, st *accessJSONState, key, val []byte, 
 		return
 	}
 	if esc {
-		val = jsonUnescape(val)
+		val = ajUnescape(val)
 	}
 	switch id {
 	case ajLevel:
@@ -397,7 +410,7 @@ func (p *accessJSONParser) setTime(ev *Event, v []byte) bool {
 		}
 		return false
 	}
-	if t, ok := parseEpoch(v); ok {
+	if t, ok := accessEpoch(v); ok {
 		// An epoch is an exact instant but states no zone: it must not
 		// teach the run an offset, so TimeKnownZone stays false.
 		ev.Time = t
@@ -406,10 +419,10 @@ func (p *accessJSONParser) setTime(ev *Event, v []byte) bool {
 	return false
 }
 
-// parseEpoch parses Unix seconds with an optional fraction
+// accessEpoch parses Unix seconds with an optional fraction
 // ("1763647331.123"); 13-digit values are milliseconds, 16-digit
 // microseconds. Values before 2000 are refused.
-func parseEpoch(v []byte) (time.Time, bool) {
+func accessEpoch(v []byte) (time.Time, bool) {
 	dot := bytes.IndexByte(v, '.')
 	ip := v
 	var frac []byte
@@ -442,17 +455,17 @@ func parseEpoch(v []byte) (time.Time, bool) {
 	return time.Unix(sec, nsec).UTC(), true
 }
 
-// jsonSkipWS skips JSON white space from b[i].
-func jsonSkipWS(b []byte, i int) int {
+// ajSkipWS skips JSON white space from b[i].
+func ajSkipWS(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
 		i++
 	}
 	return i
 }
 
-// jsonString returns the raw content of the string at b[i] ('"'), whether
+// ajString returns the raw content of the string at b[i] ('"'), whether
 // it holds escapes, and the index after the closing quote.
-func jsonString(b []byte, i int) (val []byte, esc bool, end int, ok bool) {
+func ajString(b []byte, i int) (val []byte, esc bool, end int, ok bool) {
 	j := i + 1
 	for j < len(b) {
 		k := bytes.IndexByte(b[j:], '"')
@@ -475,13 +488,13 @@ func jsonString(b []byte, i int) (val []byte, esc bool, end int, ok bool) {
 	return nil, false, i, false
 }
 
-// jsonSkipArray skips the array at b[i] ('['), nested values included.
-func jsonSkipArray(b []byte, i int) (int, bool) {
+// ajSkipArray skips the array at b[i] ('['), nested values included.
+func ajSkipArray(b []byte, i int) (int, bool) {
 	depth := 0
 	for i < len(b) {
 		switch b[i] {
 		case '"':
-			_, _, end, ok := jsonString(b, i)
+			_, _, end, ok := ajString(b, i)
 			if !ok {
 				return i, false
 			}
@@ -503,10 +516,10 @@ func jsonSkipArray(b []byte, i int) (int, bool) {
 	return i, false
 }
 
-// jsonUnescape decodes the escapes of a JSON string into a new buffer.
+// ajUnescape decodes the escapes of a JSON string into a new buffer.
 // Unknown escapes (Nginx's default "\x22" in a JSON-looking format) are
 // kept as written.
-func jsonUnescape(v []byte) []byte {
+func ajUnescape(v []byte) []byte {
 	out := make([]byte, 0, len(v))
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -530,7 +543,14 @@ func jsonUnescape(v []byte) []byte {
 			out = append(out, '\f')
 		case 'u':
 			if i+4 < len(v) {
-				if r, ok := hex4(v[i+1 : i+5]); ok {
+				if r, ok := ajHex4(v[i+1 : i+5]); ok {
+					if r >= 0xD800 && r < 0xDC00 && i+10 < len(v) && v[i+5] == '\\' && v[i+6] == 'u' {
+						if lo, ok := ajHex4(v[i+7 : i+11]); ok && lo >= 0xDC00 && lo < 0xE000 {
+							out = utf8.AppendRune(out, rune(0x10000+(r-0xD800)<<10+(lo-0xDC00)))
+							i += 10
+							continue
+						}
+					}
 					if r < 0x80 {
 						out = append(out, byte(r))
 					} else {
@@ -548,7 +568,8 @@ func jsonUnescape(v []byte) []byte {
 	return out
 }
 
-func hex4(b []byte) (int, bool) {
+// ajHex4 parses the four hex digits of a \uXXXX escape.
+func ajHex4(b []byte) (int, bool) {
 	n := 0
 	for _, c := range b {
 		switch {

@@ -19,9 +19,14 @@ type Clock struct {
 	Loc *time.Location
 	// Reason says why Loc was chosen ("--tz", "access logs", "local zone" …).
 	Reason string
-	// YearRef is the time year-less stamps are placed near: the first time
+	// YearRef is the time year-less stamps are placed by: the first time
 	// seen in the run's other logs, else the input's modification time.
 	YearRef time.Time
+	// YearRefIsLatest says YearRef is a time no entry can be later than
+	// (the file's modification time): the first stamp then takes the latest
+	// year that does not put it after YearRef (plus two days of slack for
+	// clock skew). Otherwise it takes the year that puts it closest.
+	YearRefIsLatest bool
 
 	// cache of the last zoneless conversion (logs repeat the same second)
 	lastKey  int64
@@ -31,6 +36,7 @@ type Clock struct {
 	// year inference state
 	year      int
 	lastMonth int
+	usedYear  bool // Year was called: the input's stamps carry no year
 }
 
 // NewClock returns a clock for zoneless timestamps in loc (UTC when nil).
@@ -94,20 +100,28 @@ func (c *Clock) LocalTime(y, mo, d, h, mi, s, nsec int) (t time.Time, ok bool) {
 }
 
 // Year returns the year for a year-less stamp in month (1..12). The first
-// stamp of an input takes the year that puts it closest to YearRef (the
-// current year when YearRef is zero); later stamps keep that year and move
-// to the next one when the month falls back by more than half a year
-// (December → January).
+// stamp of an input takes its year from YearRef (see YearRefIsLatest; the
+// current time is the latest possible when YearRef is zero); later stamps
+// keep that year and move to the next one when the month falls back by
+// more than half a year (December → January).
 func (c *Clock) Year(month, day int) int {
+	c.usedYear = true
 	if c.year == 0 {
-		ref := c.YearRef
+		ref, latest := c.YearRef, c.YearRefIsLatest
 		if ref.IsZero() {
-			ref = time.Now()
+			ref, latest = time.Now(), true
 		}
 		ref = ref.In(c.loc())
 		best, bestDiff := ref.Year(), time.Duration(1<<62)
-		for _, y := range []int{ref.Year() - 1, ref.Year(), ref.Year() + 1} {
-			t := time.Date(y, time.Month(month), day, 12, 0, 0, 0, c.loc())
+		for _, y := range []int{ref.Year() + 1, ref.Year(), ref.Year() - 1} {
+			t := time.Date(y, time.Month(month), day, 0, 0, 0, 0, c.loc())
+			if latest {
+				if !t.After(ref.Add(48 * time.Hour)) {
+					best = y
+					break
+				}
+				continue
+			}
 			diff := t.Sub(ref)
 			if diff < 0 {
 				diff = -diff

@@ -46,10 +46,10 @@ type Detection struct {
 	// first, with its confidence.
 	Ranking []Ranked
 
-	firstTime time.Time       // earliest timestamp in the sample
-	offsets   map[int32]int   // UTC offsets stated in sampled entries, counted
-	zoneless  bool            // some sampled entries had no zone of their own
-	yearLess  bool            // the format's stamps carry no year
+	firstTime time.Time     // earliest timestamp in the sample
+	offsets   map[int32]int // UTC offsets stated in sampled entries, counted
+	zoneless  bool          // some sampled entries had no zone of their own
+	yearLess  bool          // the format's stamps carry no year
 }
 
 // Ranked is one candidate's detection score.
@@ -234,7 +234,7 @@ func DetectLines(path string, lines [][]byte, forced *Format, templates map[stri
 	// Try each wrapper that fits nearly every line; keep it when the lines
 	// inside it are understood better than the lines as they are.
 	for _, w := range wrappers {
-		inner, wraps, keys, fits := unwrapSample(w, lines)
+		inner, wraps, keys, fits := unwrapSample(w, lines, NewClock(time.UTC, "detection"))
 		if !fits {
 			continue
 		}
@@ -256,9 +256,23 @@ func DetectLines(path string, lines [][]byte, forced *Format, templates map[stri
 		d.Format, d.Template, d.Sample = nil, "", nil
 	}
 	d.learn(evs)
-	d.yearLess = (d.Format != nil && d.Format.ID == FormatSyslog || d.Wrapper == WrapJournald) &&
-		len(lines[0]) > 4 && month3(lines[0], 0) > 0 && lines[0][3] == ' '
+	d.yearLess = d.usesYearInference(lines)
 	return d
+}
+
+// usesYearInference reports whether the detected format (or wrapper)
+// reads the sample's stamps without a year.
+func (d *Detection) usesYearInference(lines [][]byte) bool {
+	if d.Format == nil {
+		return false
+	}
+	clock := NewClock(time.UTC, "detection")
+	var wraps []wrapInfo
+	if w := lookupWrapper(d.Wrapper); w != nil {
+		lines, wraps, _, _ = unwrapSample(w, lines, clock)
+	}
+	score(Candidate{Format: d.Format, Template: d.Template}, lines, wraps, clock)
+	return clock.usedYear
 }
 
 func effective(c Candidate, conf float64) float64 {
@@ -273,8 +287,7 @@ func effective(c Candidate, conf float64) float64 {
 
 // unwrapSample strips wrapper w from every line; fits is true when at least
 // 90% of the non-empty lines carry it.
-func unwrapSample(w *wrapper, lines [][]byte) (inner [][]byte, wraps []wrapInfo, keys []string, fits bool) {
-	clock := NewClock(time.UTC, "detection")
+func unwrapSample(w *wrapper, lines [][]byte, clock *Clock) (inner [][]byte, wraps []wrapInfo, keys []string, fits bool) {
 	nonEmpty, ok := 0, 0
 	for _, l := range lines {
 		var info wrapInfo

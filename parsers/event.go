@@ -124,19 +124,19 @@ type Event struct {
 	Level  Level
 
 	// Access-log fields.
-	Status       int
-	Method       string
-	Path         string
-	Protocol     string
-	Host         string
-	Client       string
-	Bytes        int64
-	RequestTime  float64 // seconds; negative when not logged
-	UpstreamTime float64 // seconds; negative when not logged (or "-")
-	Upstream     string  // upstream address, or "upstream: …" of an error line
+	Status         int
+	Method         string
+	Path           string
+	Protocol       string
+	Host           string
+	Client         string
+	Bytes          int64
+	RequestTime    float64 // seconds; negative when not logged
+	UpstreamTime   float64 // seconds; negative when not logged (or "-")
+	Upstream       string  // upstream address, or "upstream: …" of an error line
 	UpstreamStatus string
-	Referer      string
-	UserAgent    string
+	Referer        string
+	UserAgent      string
 
 	// Error-log fields.
 	PID     int

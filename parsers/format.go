@@ -37,7 +37,8 @@ type Parser interface {
 type Joiner interface {
 	// Continues reports whether line belongs to the entry begun on an
 	// earlier line rather than starting a new one. It is called for every
-	// line after the first, in order, and may keep state.
+	// line, in order (the answer is ignored when there is no entry to
+	// continue, e.g. for the first line), and may keep state.
 	Continues(line []byte) bool
 }
 

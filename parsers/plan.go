@@ -18,9 +18,9 @@ type Options struct {
 	// Templates maps a format id (nginx-access, apache-access) to custom
 	// log formats to try (--log-format).
 	Templates map[string][]string
-	// YearRef, when set, is the time year-less stamps are placed near,
-	// instead of the one learned from the other logs or the file's
-	// modification time (tests pin it).
+	// YearRef, when set, is the latest time a year-less stamp can have,
+	// instead of what the other logs or the file's modification time say
+	// (tests pin it).
 	YearRef time.Time
 }
 
@@ -72,14 +72,15 @@ func Prepare(inputs []*Input, opts Options) []*Plan {
 			}
 		}
 	}
+	latest := false
 	if !opts.YearRef.IsZero() {
-		yearRef = opts.YearRef
+		yearRef, latest = opts.YearRef, true
 	}
 	for _, p := range plans {
 		p.Clock = NewClock(loc, reason)
-		p.Clock.YearRef = yearRef
+		p.Clock.YearRef, p.Clock.YearRefIsLatest = yearRef, latest
 		if yearRef.IsZero() {
-			p.Clock.YearRef = p.Input.ModTime
+			p.Clock.YearRef, p.Clock.YearRefIsLatest = p.Input.ModTime, true
 		}
 	}
 	return plans

@@ -80,7 +80,9 @@ func (s *stream) feedLine(line []byte, lineNo, offset int64, lines int, truncate
 		sink(s, line, lineNo, offset, lines, truncated, w)
 		return
 	}
-	if s.has && s.joiner.Continues(line) {
+	// Continues sees every line (stateful joiners track the previous one);
+	// its answer only matters when there is an entry to continue
+	if cont := s.joiner.Continues(line); s.has && cont {
 		p := &s.pending
 		p.lines += lines
 		if p.lines > MaxEntryLines || len(p.buf)+1+len(line) > MaxEntryBytes {
