@@ -93,7 +93,7 @@ func TestEngineMatch(t *testing.T) {
 	e := mustCompile(t, engineTestRules)
 	tests := []struct {
 		line, rule string
-		fields map[string]string
+		fields     map[string]string
 	}{
 		{`2026/11/25 10:00:01 [error] 811#811: *4 connect() failed (111: Connection refused) while connecting to upstream, client: 192.0.2.7, server: example.com, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:8080/", host: "example.com"`,
 			"t-refused", map[string]string{"upstream": "http://127.0.0.1:8080/"}},
