@@ -400,3 +400,14 @@ func (g gzipErrors) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// IsRotated reports whether path names a rotated or compressed copy of a
+// log (x.log.1, x.log.2.gz, x.log-20261120) rather than a live log: live
+// tail follows live logs only and reaches rotated ones through rotation.
+func IsRotated(path string) bool {
+	if strings.HasSuffix(path, ".gz") || strings.HasSuffix(path, ".bz2") {
+		return true
+	}
+	_, n, date := rotationKey(path)
+	return n > 0 || date != ""
+}

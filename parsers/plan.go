@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -109,9 +110,9 @@ func chooseZone(plans []*Plan, tz *time.Location) (*time.Location, string) {
 			}
 		}
 	}
+	local := localZone()
 	if len(counts) == 0 {
-		name, _ := time.Now().Zone()
-		return time.Local, fmt.Sprintf("the machine's local zone (%s): no --tz and no access log to learn the zone from", zoneLabel(time.Local, name))
+		return local, fmt.Sprintf("the machine's local zone (%s): no --tz and no access log to learn the zone from", local)
 	}
 	offs := make([]int32, 0, len(counts))
 	for off := range counts {
@@ -125,17 +126,33 @@ func chooseZone(plans []*Plan, tz *time.Location) (*time.Location, string) {
 	})
 	off := offs[0]
 	src := strings.Join(from, ", ")
-	if _, localOff := when.In(time.Local).Zone(); int32(localOff) == off && time.Local.String() != "UTC" {
-		return time.Local, fmt.Sprintf("the machine's local zone (%s), which matches the offset %s of the access logs (%s)", time.Local, formatOffset(off), src)
+	if _, localOff := when.In(local).Zone(); int32(localOff) == off && local.String() != "UTC" {
+		return local, fmt.Sprintf("the machine's local zone (%s), which matches the offset %s of the access logs (%s)", local, formatOffset(off), src)
+	}
+	if off == 0 {
+		return time.UTC, fmt.Sprintf("UTC, the offset of the access logs (%s)", src)
 	}
 	return time.FixedZone(formatOffset(off), int(off)), fmt.Sprintf("offset %s learned from the access logs (%s)", formatOffset(off), src)
 }
 
-func zoneLabel(loc *time.Location, abbrev string) string {
-	if loc.String() == "Local" {
-		return abbrev
+// localZone is the machine's zone under its IANA name when that can be
+// found ($TZ, the /etc/localtime link), so that reports can name it;
+// otherwise time.Local.
+func localZone() *time.Location {
+	name := strings.TrimPrefix(os.Getenv("TZ"), ":")
+	if name == "" {
+		if target, err := os.Readlink("/etc/localtime"); err == nil {
+			if i := strings.Index(target, "zoneinfo/"); i >= 0 {
+				name = target[i+len("zoneinfo/"):]
+			}
+		}
 	}
-	return loc.String()
+	if name != "" {
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return time.Local
 }
 
 // formatOffset renders seconds east of UTC as "+01:00".

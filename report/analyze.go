@@ -42,11 +42,12 @@ func (b *Builder) Analyze() *Analysis {
 			a.Unparsed.Unrecognised = append(a.Unparsed.Unrecognised, f.Path)
 		}
 	}
+	tier := b.tier()
+	a.Totals.Requests, a.Totals.Statuses = b.tierTotals[tier].Requests, b.tierTotals[tier].Statuses
 	if len(b.timeouts) > 0 {
 		a.RuleTimeouts = b.timeouts
 	}
-	a.Changes = append(a.Changes, b.changes...)
-	sort.SliceStable(a.Changes, func(i, j int) bool { return a.Changes[i].Time.Before(a.Changes[j].Time) })
+	a.Changes = append(a.Changes, clusterChanges(b.changes)...)
 	a.Unclassified = b.unclassified.Groups()
 	a.UnclassifiedOverflow = b.unclassified.Overflow
 	a.Causes = b.causeSummaries()
@@ -103,6 +104,7 @@ func nanos(ns int64) time.Time {
 // incident turns a burst into an Incident: impact, causes, chain, scope,
 // changes, timeline.
 func (b *Builder) incident(id int, x *burst, all []*burst, a *Analysis) *Incident {
+	tier := b.tier()
 	in := &Incident{
 		ID: id, Start: nanos(x.start), End: nanos(x.end), Inputs: x.inputs,
 		Statuses: map[string]int64{}, Changes: []*Change{}, Causes: []*IncidentCause{},
@@ -110,13 +112,13 @@ func (b *Builder) incident(id int, x *burst, all []*burst, a *Analysis) *Inciden
 	}
 	// impact, minute by minute
 	for k := x.firstMin; k <= x.lastMin; k++ {
-		m := b.minutes[k]
 		mc := MinuteCount{Minute: time.Unix(k*60, 0).UTC()}
-		if m != nil {
-			mc.Requests, mc.Causes = m.req, m.causes
+		if agg := b.minutes[k]; agg != nil {
+			m := &agg.tiers[tier]
+			mc.Requests, mc.Causes = m.req, agg.causes
 			mc.Errors = m.failed
 			if !x.requests {
-				mc.Errors = m.causes
+				mc.Errors = agg.causes
 			}
 			in.Requests += m.req
 			in.Failed += m.failed
@@ -134,7 +136,7 @@ func (b *Builder) incident(id int, x *burst, all []*burst, a *Analysis) *Inciden
 	if !x.requests {
 		in.PeakAt = time.Unix(x.peakMin*60, 0).UTC()
 	}
-	in.Detection = fmt.Sprintf(x.detectedBy, b.clock(time.Unix(x.peakMin*60, 0)))
+	in.Detection = x.describe(b.clock(time.Unix(x.peakMin*60, 0)))
 	if len(x.inputs) > 1 {
 		in.Detection += fmt.Sprintf("; %d inputs showed it together (%s)", len(x.inputs), strings.Join(x.inputs, ", "))
 	}

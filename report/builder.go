@@ -64,7 +64,19 @@ type Builder struct {
 	notes        []string
 	timeouts     map[string]int64
 
-	totals      Totals
+	// requests by tier: access logs (the edge) and application request logs;
+	// the analysis counts impact from the edge when there is one, so that a
+	// request in both Nginx's and the app's log is not counted twice
+	tierTotals [2]Totals
+	totals     Totals // findings and changes
+	// recentPIDs remembers, per cause and pid, when the cause was last
+	// logged: one event logged in several lines (the kernel names an OOM
+	// victim twice) counts once
+	recentPIDs map[string]time.Time
+	// lastPID remembers, per cause and input, the last finding that named a
+	// pid: a pid-less line right after it (systemd's "A process of this unit
+	// has been killed by the OOM killer") reports the same event
+	lastPID     map[string]time.Time
 	first, last time.Time
 
 	// cache of the last minute and block touched
@@ -90,19 +102,47 @@ type seriesMinute struct {
 	firstCause, lastCause int64
 }
 
+// Request tiers.
+const (
+	tierEdge = 0 // access logs: Nginx, Apache
+	tierApp  = 1 // application request logs (Rails "Completed 500", uWSGI, JSON request logs)
+)
+
+// requestTier tells access logs from application request logs.
+func requestTier(ev *parsers.Event) int {
+	if ev.Format == parsers.FormatNginxAccess || ev.Format == parsers.FormatApacheAccess {
+		return tierEdge
+	}
+	return tierApp
+}
+
 // minuteAgg is one minute over all inputs.
 type minuteAgg struct {
-	req, failed, causes int64
-	statuses            map[int]int64 // 5xx only
+	tiers  [2]minuteTraffic
+	causes int64
+}
+
+// minuteTraffic is one minute's requests of one tier.
+type minuteTraffic struct {
+	req, failed int64
+	statuses    map[int]int64 // 5xx only
 }
 
 // block is five minutes of sketches, latency and evidence.
 type block struct {
+	tiers [2]*blockTraffic
+	// gatewayUpstreams are the upstreams named by gateway findings.
+	gatewayUpstreams *topK
+	samples          map[string]*sampleSet // cause id or "status-502"
+	keys             map[string]map[string][]string
+}
+
+// blockTraffic is five minutes of one tier's requests: who failed, who was
+// asked at all, and how long requests took.
+type blockTraffic struct {
 	failPaths, failHosts, failUpstreams, failClients *topK
 	allPaths, allHosts, allUpstreams, allClients     *topK
 	latReq, latUp                                    *latHist
-	samples                                          map[string]*sampleSet // cause id or "status-502"
-	keys                                             map[string]map[string][]string
 }
 
 // sampleSet keeps the earliest samples and the latest one.
@@ -169,8 +209,8 @@ func NewBuilder(cat *rules.Catalogue, opts Options) *Builder {
 		opts: opts, cat: cat,
 		series: map[string]*series{}, minutes: map[int64]*minuteAgg{},
 		blocks: map[int64]*block{}, causes: map[string]*causeAgg{},
-		unclassified: rules.NewUnclassified(), timeouts: map[string]int64{},
-		totals:     Totals{Statuses: map[string]int64{}},
+		unclassified: rules.NewUnclassified(), timeouts: map[string]int64{}, recentPIDs: map[string]time.Time{}, lastPID: map[string]time.Time{},
+		tierTotals: [2]Totals{{Statuses: map[string]int64{}}, {Statuses: map[string]int64{}}},
 		lastMinKey: -1 << 62, lastBlockKey: -1 << 62,
 	}
 }
@@ -198,6 +238,15 @@ func (b *Builder) AddNote(s string) { b.notes = append(b.notes, s) }
 
 // SetRuleTimeouts records the rule engine's regexp2 time-outs.
 func (b *Builder) SetRuleTimeouts(m map[string]int64) { b.timeouts = m }
+
+// tier is the request tier impact is counted from: the access logs when
+// there are any, else the application request logs.
+func (b *Builder) tier() int {
+	if b.tierTotals[tierEdge].Requests > 0 {
+		return tierEdge
+	}
+	return tierApp
+}
 
 // IsSymptom reports whether ev is a failed response: a 5xx in an access log
 // or in an application's request log.
@@ -287,10 +336,12 @@ func floorDiv(a, b int64) int64 {
 }
 
 func (b *Builder) addRequest(ev *parsers.Event) {
-	b.totals.Requests++
+	tier := requestTier(ev)
+	tot := &b.tierTotals[tier]
+	tot.Requests++
 	failed := IsSymptom(ev)
 	if failed {
-		b.totals.Statuses[strconv.Itoa(ev.Status)]++
+		tot.Statuses[strconv.Itoa(ev.Status)]++
 	}
 	if ev.Time.IsZero() {
 		return
@@ -300,28 +351,30 @@ func (b *Builder) addRequest(ev *parsers.Event) {
 	mk := minuteKey(ev.Time)
 	sm := s.minute(mk)
 	sm.req++
-	m := b.minute(mk)
+	m := &b.minute(mk).tiers[tier]
 	m.req++
 	bl := b.block(blockKey(ev.Time))
-	if bl.allPaths == nil {
-		bl.allPaths, bl.allHosts, bl.allUpstreams, bl.allClients = newTopK(topKSize), newTopK(topKSize), newTopK(topKSize), newTopK(topKSize)
+	t := bl.tiers[tier]
+	if t == nil {
+		t = &blockTraffic{allPaths: newTopK(topKSize), allHosts: newTopK(topKSize), allUpstreams: newTopK(topKSize), allClients: newTopK(topKSize)}
+		bl.tiers[tier] = t
 	}
 	path, upstream, client := pathOnly(ev.Path), normalizeUpstream(ev.Upstream), clientGroup(ev.Client)
-	bl.allPaths.add(path, 1)
-	bl.allHosts.add(ev.Host, 1)
-	bl.allUpstreams.add(upstream, 1)
-	bl.allClients.add(client, 1)
+	t.allPaths.add(path, 1)
+	t.allHosts.add(ev.Host, 1)
+	t.allUpstreams.add(upstream, 1)
+	t.allClients.add(client, 1)
 	if ev.RequestTime >= 0 {
-		if bl.latReq == nil {
-			bl.latReq = &latHist{}
+		if t.latReq == nil {
+			t.latReq = &latHist{}
 		}
-		bl.latReq.add(ev.RequestTime)
+		t.latReq.add(ev.RequestTime)
 	}
 	if ev.UpstreamTime >= 0 {
-		if bl.latUp == nil {
-			bl.latUp = &latHist{}
+		if t.latUp == nil {
+			t.latUp = &latHist{}
 		}
-		bl.latUp.add(ev.UpstreamTime)
+		t.latUp.add(ev.UpstreamTime)
 	}
 	if !failed {
 		return
@@ -339,13 +392,13 @@ func (b *Builder) addRequest(ev *parsers.Event) {
 		m.statuses = map[int]int64{}
 	}
 	m.statuses[ev.Status]++
-	if bl.failPaths == nil {
-		bl.failPaths, bl.failHosts, bl.failUpstreams, bl.failClients = newTopK(topKSize), newTopK(topKSize), newTopK(topKSize), newTopK(topKSize)
+	if t.failPaths == nil {
+		t.failPaths, t.failHosts, t.failUpstreams, t.failClients = newTopK(topKSize), newTopK(topKSize), newTopK(topKSize), newTopK(topKSize)
 	}
-	bl.failPaths.add(path, 1)
-	bl.failHosts.add(ev.Host, 1)
-	bl.failUpstreams.add(upstream, 1)
-	bl.failClients.add(client, 1)
+	t.failPaths.add(path, 1)
+	t.failHosts.add(ev.Host, 1)
+	t.failUpstreams.add(upstream, 1)
+	t.failClients.add(client, 1)
 	bl.sampleSet(statusKey(ev.Status)).add(ev)
 }
 
@@ -400,7 +453,42 @@ func groupLabel(prefix string) string {
 	return prefix
 }
 
+// sameEventWindow is how close two findings of one cause about one pid
+// must be to describe the same event.
+const sameEventWindow = 30 * time.Second
+
+// followUpWindow is how soon after a finding that names a pid a pid-less
+// finding of the same cause in the same log is taken for its follow-up.
+const followUpWindow = 2 * time.Second
+
+// duplicate reports whether f repeats a finding of the same cause about the
+// same pid logged moments before.
+func (b *Builder) duplicate(ev *parsers.Event, f *rules.Finding) bool {
+	if ev.Time.IsZero() {
+		return false
+	}
+	pid := f.Field("pid")
+	src := f.Cause + "\x00" + ev.Source
+	if pid == "" {
+		prev, ok := b.lastPID[src]
+		d := ev.Time.Sub(prev)
+		return ok && d >= 0 && d <= followUpWindow
+	}
+	b.lastPID[src] = ev.Time
+	key := f.Cause + "\x00" + pid
+	prev, seen := b.recentPIDs[key]
+	if len(b.recentPIDs) > 10000 {
+		clear(b.recentPIDs) // bounded: forgetting only risks counting an event twice
+	}
+	b.recentPIDs[key] = ev.Time
+	d := ev.Time.Sub(prev)
+	return seen && d <= sameEventWindow && d >= -sameEventWindow
+}
+
 func (b *Builder) addCause(ev *parsers.Event, f *rules.Finding) {
+	if b.duplicate(ev, f) {
+		return
+	}
 	b.totals.Findings++
 	c, ok := b.causes[f.Cause]
 	if !ok {
@@ -445,12 +533,10 @@ func (b *Builder) addCause(ev *parsers.Event, f *rules.Finding) {
 		bl.addKey(f.Cause, k.Key, k.Value)
 	}
 	if f.Layer == rules.LayerGateway {
-		if bl.failUpstreams == nil {
-			bl.failUpstreams = newTopK(topKSize)
+		if bl.gatewayUpstreams == nil {
+			bl.gatewayUpstreams = newTopK(topKSize)
 		}
-		if up := normalizeUpstream(firstNonEmpty(f.Field("upstream"), ev.Upstream)); up != "" {
-			bl.failUpstreams.add(up, 1)
-		}
+		bl.gatewayUpstreams.add(normalizeUpstream(firstNonEmpty(f.Field("upstream"), ev.Upstream)), 1)
 	}
 }
 

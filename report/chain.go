@@ -223,6 +223,9 @@ func (b *Builder) buildChain(in *Incident) {
 	}
 	in.RootCause = root.Cause
 
+	// confidence: the root came first, and something corroborates it — keys
+	// shared along the chain, a chain across layers, or (alone) findings that
+	// keep pace with the failures
 	score := 0
 	if rootBefore {
 		score++
@@ -230,7 +233,7 @@ func (b *Builder) buildChain(in *Incident) {
 	if len(links) > 0 {
 		score++
 	}
-	if len(chain) >= 2 {
+	if len(chain) >= 2 || in.Failed > 0 && root.Count*5 >= in.Failed && !root.Last.Before(in.Start) {
 		score++
 	}
 	switch {

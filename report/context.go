@@ -21,10 +21,48 @@ func (b *Builder) attachChanges(in *Incident) {
 			in.Changes = append(in.Changes, c)
 		}
 	}
-	sort.SliceStable(in.Changes, func(i, j int) bool { return in.Changes[i].Time.Before(in.Changes[j].Time) })
+	in.Changes = clusterChanges(in.Changes)
 	if n := len(in.Changes); n > maxIncidentChanges {
 		in.Changes = in.Changes[n-maxIncidentChanges:]
 	}
+}
+
+// changeCluster is how close change markers must be to describe one change:
+// a reload logs "Reloading …", "using inherited socket", "fpm is running"
+// and systemd's "Reloaded …" within a second or two.
+const changeCluster = time.Minute
+
+// clusterChanges sorts change markers and folds those within changeCluster
+// of a cluster's first marker into one change: the first marker's kind
+// (the line that started it: "Reloading …" or "Stopping …"), unless a deploy
+// is among them, the first marker's time and evidence, and how many lines
+// it stands for.
+func clusterChanges(cs []*Change) []*Change {
+	sorted := append([]*Change(nil), cs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Time.Before(sorted[j].Time) })
+	var out []*Change
+	var first *Change
+	n := 0
+	flush := func() {
+		if first != nil && n > 1 {
+			first.Message = fmt.Sprintf("%s (and %d related line%s)", first.Message, n-1, plural(int64(n-1)))
+		}
+	}
+	for _, c := range sorted {
+		if first != nil && c.Time.Sub(first.Time) <= changeCluster {
+			if c.Kind == "change-deploy" {
+				first.Kind, first.Rule = c.Kind, c.Rule
+			}
+			n++
+			continue
+		}
+		flush()
+		cp := *c
+		first, n = &cp, 1
+		out = append(out, first)
+	}
+	flush()
+	return out
 }
 
 // attachScope says whether the failures concentrate on one path, host,
@@ -38,20 +76,29 @@ func (b *Builder) attachScope(in *Incident, x *burst) {
 		sc.Summary = "No access log covers the window, so the failing paths and hosts are unknown."
 		return
 	}
-	var fp, fh, fu, fc, ap, ah, au, ac []*topK
+	tier := b.tier()
+	var fp, fh, fu, fc, ap, ah, au, ac, gu []*topK
 	var traffic int64
 	for k := blockKey(in.Start); k <= blockKey(in.End); k++ {
 		bl, ok := b.blocks[k]
 		if !ok {
 			continue
 		}
-		fp, fh, fu, fc = append(fp, bl.failPaths), append(fh, bl.failHosts), append(fu, bl.failUpstreams), append(fc, bl.failClients)
-		ap, ah, au, ac = append(ap, bl.allPaths), append(ah, bl.allHosts), append(au, bl.allUpstreams), append(ac, bl.allClients)
+		gu = append(gu, bl.gatewayUpstreams)
+		t := bl.tiers[tier]
+		if t == nil {
+			continue
+		}
+		fp, fh, fu, fc = append(fp, t.failPaths), append(fh, t.failHosts), append(fu, t.failUpstreams), append(fc, t.failClients)
+		ap, ah, au, ac = append(ap, t.allPaths), append(ah, t.allHosts), append(au, t.allUpstreams), append(ac, t.allClients)
 		for m := k * blockSeconds / 60; m < (k+1)*blockSeconds/60; m++ {
 			if mm, ok := b.minutes[m]; ok {
-				traffic += mm.req
+				traffic += mm.tiers[tier].req
 			}
 		}
+	}
+	if len(mergeTop(fu)) == 0 {
+		fu = gu // the access log names no upstream: use the gateway's errors
 	}
 	var failed int64
 	for _, v := range mergeTop(fp) {
@@ -83,10 +130,11 @@ func (b *Builder) attachScope(in *Incident, x *burst) {
 	dims := []struct {
 		name   string
 		shares []Share
-	}{{"path", sc.Paths}, {"host", sc.Hosts}, {"upstream", sc.Upstreams}, {"client group", sc.Clients}}
+		all    []*topK
+	}{{"path", sc.Paths, ap}, {"host", sc.Hosts, ah}, {"upstream", sc.Upstreams, au}, {"client group", sc.Clients, ac}}
 	for _, d := range dims {
-		if len(d.shares) == 0 {
-			continue
+		if len(d.shares) == 0 || len(mergeTop(d.all)) == 0 {
+			continue // without the traffic's own spread, a share proves nothing
 		}
 		top := d.shares[0]
 		if top.Share >= 0.5 && top.Share >= 2*top.TrafficShare && top.Count >= int64(b.opts.Thresholds.MinIncidentErrors) {
@@ -118,12 +166,17 @@ func (b *Builder) attachLatency(in *Incident, all []*burst) {
 		}
 		return false
 	}
+	tier := b.tier()
 	for _, field := range []string{"request_time", "upstream_time"} {
 		var inc, base latHist
 		for k, bl := range b.blocks {
-			h := bl.latReq
+			t := bl.tiers[tier]
+			if t == nil {
+				continue
+			}
+			h := t.latReq
 			if field == "upstream_time" {
-				h = bl.latUp
+				h = t.latUp
 			}
 			if h == nil {
 				continue

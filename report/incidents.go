@@ -139,7 +139,24 @@ func (b *Builder) seriesBursts(s *series) []*burst {
 	var out []*burst
 	var cur *burst
 	flush := func() {
-		if cur != nil && cur.bad >= int64(th.MinIncidentErrors) {
+		if cur == nil {
+			return
+		}
+		// widen by the minute just after when it still failed, then count
+		if n, ok := s.minutes[cur.lastMin+1]; ok {
+			if nb, _, _, nl := s.counts(n); nb > 0 {
+				cur.lastMin, cur.end = cur.lastMin+1, max(cur.end, nl)
+			}
+		}
+		for k := cur.firstMin; k <= cur.lastMin; k++ {
+			if m, ok := s.minutes[k]; ok {
+				bad, req, _, _ := s.counts(m)
+				cur.bad += bad
+				cur.req += req
+			}
+		}
+		if cur.bad >= int64(th.MinIncidentErrors) {
+			cur.detectedBy = s.source
 			out = append(out, cur)
 		}
 		cur = nil
@@ -172,34 +189,18 @@ func (b *Builder) seriesBursts(s *series) []*burst {
 		}
 	}
 	flush()
-	// count what each burst holds, widened by the minute just after
-	for _, x := range out {
-		if n, ok := s.minutes[x.lastMin+1]; ok {
-			if nb, _, _, nl := s.counts(n); nb > 0 {
-				x.lastMin, x.end = x.lastMin+1, max(x.end, nl)
-			}
-		}
-		x.bad, x.req = 0, 0
-		for k := x.firstMin; k <= x.lastMin; k++ {
-			if m, ok := s.minutes[k]; ok {
-				bad, req, _, _ := s.counts(m)
-				x.bad += bad
-				x.req += req
-			}
-		}
-		x.detectedBy = s.describe(x)
-	}
 	return out
 }
 
-// describe says how a burst showed in its input.
-func (s *series) describe(x *burst) string {
-	if s.requests {
-		return fmt.Sprintf("the 5xx rate of %s rose to %s (%s of %s requests in the minute of %%s) against a baseline of %s",
-			s.source, percent(x.peakRate), thousands(x.peakBad), thousands(x.peakReq), percent(x.baseRate))
+// describe says how a burst showed in its input; at renders the peak
+// minute.
+func (x *burst) describe(at string) string {
+	if x.requests {
+		return fmt.Sprintf("the 5xx rate of %s rose to %s (%s of %s requests in the minute of %s) against a baseline of %s",
+			x.detectedBy, percent(x.peakRate), thousands(x.peakBad), thousands(x.peakReq), at, percent(x.baseRate))
 	}
-	return fmt.Sprintf("error findings in %s rose to %s a minute (at %%s) against a baseline of %.2f a minute",
-		s.source, thousands(x.peakBad), x.baseRate)
+	return fmt.Sprintf("error findings in %s rose to %s a minute (at %s) against a baseline of %.2f a minute",
+		x.detectedBy, thousands(x.peakBad), at, x.baseRate)
 }
 
 // percent renders a share as "12.3%" (or "0.04%").

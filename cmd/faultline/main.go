@@ -4,9 +4,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -44,9 +47,11 @@ func main() {
 
 // run executes the command line and returns the process exit code.
 func run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	root := newRootCmd()
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -73,6 +78,6 @@ the chain of effects, what changed before, and what to check first.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newFormatsCmd(), newDetectCmd(), newParseCmd())
+	root.AddCommand(newScanCmd(), newReportCmd(), newTailCmd(), newRulesCmd(), newExplainCmd(), newFormatsCmd(), newDetectCmd(), newParseCmd())
 	return root
 }
