@@ -169,6 +169,9 @@ func (c *Catalogue) All() []*Cause {
 		if out[i].Layer.Depth() != out[j].Layer.Depth() {
 			return out[i].Layer.Depth() > out[j].Layer.Depth()
 		}
+		if out[i].Layer != out[j].Layer {
+			return out[i].Layer > out[j].Layer // runtime before fastcgi
+		}
 		return out[i].ID < out[j].ID
 	})
 	return out
