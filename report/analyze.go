@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -52,11 +53,37 @@ func (b *Builder) Analyze() *Analysis {
 	a.UnclassifiedOverflow = b.unclassified.Overflow
 	a.Causes = b.causeSummaries()
 
-	bursts := b.detectBursts()
-	for i, x := range bursts {
-		a.Incidents = append(a.Incidents, b.incident(i+1, x, bursts, a))
+	p := b.newPass()
+	for i, x := range p.bursts {
+		a.Incidents = append(a.Incidents, b.incident(i+1, x, p, a))
 	}
 	return a
+}
+
+// pass is what one Analyze computes once and every incident uses: the
+// bursts, each cause's minutes in order, and the latency baseline.
+type pass struct {
+	bursts    []*burst
+	causeIDs  []string
+	causeKeys map[string][]int64
+	// latBase is the latency of the blocks outside every burst, per field
+	latBase [2]latHist
+}
+
+func (b *Builder) newPass() *pass {
+	p := &pass{bursts: b.detectBursts(), causeKeys: make(map[string][]int64, len(b.causes))}
+	for id, c := range b.causes {
+		p.causeIDs = append(p.causeIDs, id)
+		keys := make([]int64, 0, len(c.minutes))
+		for k := range c.minutes {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		p.causeKeys[id] = keys
+	}
+	sort.Strings(p.causeIDs)
+	b.latencyBaseline(p)
+	return p
 }
 
 func (b *Builder) causeSummaries() []*CauseSummary {
@@ -103,7 +130,7 @@ func nanos(ns int64) time.Time {
 
 // incident turns a burst into an Incident: impact, causes, chain, scope,
 // changes, timeline.
-func (b *Builder) incident(id int, x *burst, all []*burst, a *Analysis) *Incident {
+func (b *Builder) incident(id int, x *burst, p *pass, a *Analysis) *Incident {
 	tier := b.tier()
 	in := &Incident{
 		ID: id, Start: nanos(x.start), End: nanos(x.end), Inputs: x.inputs,
@@ -141,12 +168,12 @@ func (b *Builder) incident(id int, x *burst, all []*burst, a *Analysis) *Inciden
 		in.Detection += fmt.Sprintf("; %d inputs showed it together (%s)", len(x.inputs), strings.Join(x.inputs, ", "))
 	}
 
-	b.attachCauses(in, x, all)
+	b.attachCauses(in, p)
 	b.buildChain(in)
-	in.Type = incidentType(in)
-	b.attachChanges(in)
+	in.Type = incidentType(in, x)
+	b.attachChanges(in, p)
 	b.attachScope(in, x)
-	b.attachLatency(in, all)
+	b.attachLatency(in, p)
 	b.attachTimeline(in, x)
 	b.attachAdvice(in)
 	for _, g := range a.Unclassified {
@@ -164,8 +191,12 @@ func (b *Builder) clock(t time.Time) string {
 }
 
 // incidentType tells gateway failures (502/503/504: no valid answer from the
-// upstream) from application failures (500).
-func incidentType(in *Incident) string {
+// upstream) from application failures (500), and says "errors" for an
+// incident that no request log shows.
+func incidentType(in *Incident, x *burst) string {
+	if !x.requests {
+		return "errors"
+	}
 	var gw, app int64
 	for st, n := range in.Statuses {
 		switch st {
@@ -175,16 +206,8 @@ func incidentType(in *Incident) string {
 			app += n
 		}
 	}
-	switch {
-	case gw > app:
+	if gw > app {
 		return "502/504"
-	case app > 0:
-		return "500"
-	}
-	for _, c := range in.Causes {
-		if c.InChain && c.Layer == rules.LayerGateway {
-			return "502/504"
-		}
 	}
 	return "500"
 }

@@ -76,7 +76,10 @@ type Builder struct {
 	// lastPID remembers, per cause and input, the last finding that named a
 	// pid: a pid-less line right after it (systemd's "A process of this unit
 	// has been killed by the OOM killer") reports the same event
-	lastPID     map[string]time.Time
+	lastPID map[string]time.Time
+	// lastPIDLess remembers, per cause and input, the last finding that
+	// named no pid and was counted
+	lastPIDLess map[string]time.Time
 	first, last time.Time
 
 	// cache of the last minute and block touched
@@ -92,8 +95,10 @@ type series struct {
 	source  string
 	format  string
 	minutes map[int64]*seriesMinute
-	// requests is true when the input logs requests with a status.
+	// requests is true when the input logs requests with a status; tier
+	// then says whether it is an access log or an application's.
 	requests bool
+	tier     int
 }
 
 type seriesMinute struct {
@@ -209,7 +214,7 @@ func NewBuilder(cat *rules.Catalogue, opts Options) *Builder {
 		opts: opts, cat: cat,
 		series: map[string]*series{}, minutes: map[int64]*minuteAgg{},
 		blocks: map[int64]*block{}, causes: map[string]*causeAgg{},
-		unclassified: rules.NewUnclassified(), timeouts: map[string]int64{}, recentPIDs: map[string]time.Time{}, lastPID: map[string]time.Time{},
+		unclassified: rules.NewUnclassified(), timeouts: map[string]int64{}, recentPIDs: map[string]time.Time{}, lastPID: map[string]time.Time{}, lastPIDLess: map[string]time.Time{},
 		tierTotals: [2]Totals{{Statuses: map[string]int64{}}, {Statuses: map[string]int64{}}},
 		lastMinKey: -1 << 62, lastBlockKey: -1 << 62,
 	}
@@ -347,7 +352,7 @@ func (b *Builder) addRequest(ev *parsers.Event) {
 		return
 	}
 	s := b.seriesFor(ev)
-	s.requests = true
+	s.requests, s.tier = true, tier
 	mk := minuteKey(ev.Time)
 	sm := s.minute(mk)
 	sm.req++
@@ -462,7 +467,12 @@ const sameEventWindow = 30 * time.Second
 const followUpWindow = 2 * time.Second
 
 // duplicate reports whether f repeats a finding of the same cause about the
-// same pid logged moments before.
+// same event logged moments before: the same pid within sameEventWindow,
+// a pid-less line within followUpWindow after a line that named a pid
+// (systemd's "A process of this unit has been killed by the OOM killer"),
+// or the first line naming a pid within followUpWindow after a pid-less
+// one (the kernel's "php-fpm8.2 invoked oom-killer" comes before "Killed
+// process 8123").
 func (b *Builder) duplicate(ev *parsers.Event, f *rules.Finding) bool {
 	if ev.Time.IsZero() {
 		return false
@@ -471,8 +481,11 @@ func (b *Builder) duplicate(ev *parsers.Event, f *rules.Finding) bool {
 	src := f.Cause + "\x00" + ev.Source
 	if pid == "" {
 		prev, ok := b.lastPID[src]
-		d := ev.Time.Sub(prev)
-		return ok && d >= 0 && d <= followUpWindow
+		if d := ev.Time.Sub(prev); ok && d >= 0 && d <= followUpWindow {
+			return true
+		}
+		b.lastPIDLess[src] = ev.Time
+		return false
 	}
 	b.lastPID[src] = ev.Time
 	key := f.Cause + "\x00" + pid
@@ -481,8 +494,16 @@ func (b *Builder) duplicate(ev *parsers.Event, f *rules.Finding) bool {
 		clear(b.recentPIDs) // bounded: forgetting only risks counting an event twice
 	}
 	b.recentPIDs[key] = ev.Time
-	d := ev.Time.Sub(prev)
-	return seen && d <= sameEventWindow && d >= -sameEventWindow
+	if d := ev.Time.Sub(prev); seen && d <= sameEventWindow && d >= -sameEventWindow {
+		return true
+	}
+	if t, ok := b.lastPIDLess[src]; ok {
+		delete(b.lastPIDLess, src) // one pid-less line stands for one event
+		if d := ev.Time.Sub(t); d >= 0 && d <= followUpWindow {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *Builder) addCause(ev *parsers.Event, f *rules.Finding) {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,30 +20,23 @@ const chronicFactor = 3
 // at a clearly higher rate than elsewhere. A cause's burst is followed back
 // in time (gaps under MergeGap, at most Lookback) so that "since when"
 // covers its real onset.
-func (b *Builder) attachCauses(in *Incident, x *burst, all []*burst) {
+func (b *Builder) attachCauses(in *Incident, p *pass) {
 	winStart := in.Start.Add(-b.opts.CauseWindow)
 	lookStart := in.Start.Add(-time.Duration(b.opts.Thresholds.Lookback))
 	gapMin := int64(time.Duration(b.opts.Thresholds.MergeGap)/time.Minute) + 1
 	spanMin := float64(max(minuteKey(b.last)-minuteKey(b.first)+1, 1))
 	windowMin := float64(max(minuteKey(in.End)-minuteKey(winStart)+1, 1))
 
-	ids := make([]string, 0, len(b.causes))
-	for id := range b.causes {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range p.causeIDs {
 		c := b.causes[id]
-		keys := make([]int64, 0, len(c.minutes))
-		for k := range c.minutes {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-
+		keys := p.causeKeys[id]
+		// the minutes in the window: keys[lo:hi]
+		lo := sort.Search(len(keys), func(i int) bool { return keys[i] >= minuteKey(winStart) })
+		hi := sort.Search(len(keys), func(i int) bool { return keys[i] > minuteKey(in.End) })
 		var inWindow int64
 		firstIdx := -1
-		for i, k := range keys {
-			cm := c.minutes[k]
+		for i := lo; i < hi; i++ {
+			cm := c.minutes[keys[i]]
 			if cm.last < winStart.UnixNano() || cm.first > in.End.UnixNano() {
 				continue
 			}
@@ -72,7 +66,7 @@ func (b *Builder) attachCauses(in *Incident, x *burst, all []*burst) {
 			first = lookStart.UnixNano()
 		}
 		var last int64
-		for _, k := range keys[firstIdx:] {
+		for _, k := range keys[firstIdx:hi] {
 			if cm := c.minutes[k]; cm.first <= in.End.UnixNano() {
 				last = max(last, min(cm.last, in.End.UnixNano()))
 			}
@@ -142,57 +136,200 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// buildChain picks the root cause and the chain (DESIGN §7): the root is
-// the deepest layer whose evidence starts at or before the first failure
-// (within Tolerance); each shallower layer then contributes the cause that
-// shares keys with the chain so far, else its most frequent one that began
-// after the root. Frequency alone never picks the root.
+// genericCauses say that something failed rather than why: an exception,
+// a fatal error, a process that died. When a more specific cause of the
+// same depth is also a root candidate, that one is the root: "Allowed
+// memory size exhausted" and the PHP fatal error it raises are one event,
+// and the memory limit is the reason.
+var genericCauses = map[string]bool{
+	"app-exception":     true,
+	"php-fatal-error":   true,
+	"app-crashed":       true,
+	"worker-killed":     true,
+	"fpm-child-crashed": true,
+}
+
+// rootTiming says when the root began against the first failure.
+type rootTiming int
+
+const (
+	rootBefore    rootTiming = iota // at or before it, within Tolerance
+	rootSoonAfter                   // within rootGrace × Tolerance after it
+	rootAfter                       // later
+)
+
+// rootGrace is how many Tolerances after the first failure a cause may
+// begin and still be the root when nothing began before it.
+const rootGrace = 4
+
+// effectiveLayer is the layer a cause speaks for: its own, or the deeper
+// layer of the process it names — "mariadb.service: Main process exited"
+// is an application-crash line about the database.
+func effectiveLayer(c *IncidentCause) rules.Layer {
+	l := c.Layer
+	for _, p := range c.Keys[keyProcess] {
+		if pl := processLayer(p); pl.Depth() > l.Depth() {
+			l = pl
+		}
+	}
+	return l
+}
+
+// chainState is what buildChain works with.
+type chainState struct {
+	in       *Incident
+	failures int64 // failed requests, or error findings without access logs
+	tol, gap time.Duration
+}
+
+// active reports whether a cause still occurred close to the failures:
+// within MergeGap before the first one or later.
+func (s *chainState) active(c *IncidentCause) bool {
+	return !c.Last.Before(s.in.Start.Add(-s.gap))
+}
+
+// connected reports whether a cause belongs to the failure: it is active,
+// or its keys tie it to a cause that is.
+func (s *chainState) connected(c *IncidentCause) bool {
+	if s.active(c) {
+		return true
+	}
+	for _, o := range s.in.Causes {
+		if o != c && s.active(o) {
+			if ok, _ := linked(c, o); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// explainsStatuses reports whether a cause typically gives a status that
+// makes up at least a tenth of the incident's failures. 502, 503 and 504
+// are one family: the gateway got no usable answer (mod_fcgid answers 503
+// where PHP-FPM behind Nginx gives 502).
+func (b *Builder) explainsStatuses(c *IncidentCause, in *Incident, failures int64) bool {
+	cause := b.cat.Get(c.Cause)
+	if cause == nil || len(in.Statuses) == 0 {
+		return len(in.Statuses) == 0
+	}
+	family := func(st int) int {
+		if st >= 502 && st <= 504 {
+			return 502
+		}
+		return st
+	}
+	for code, n := range in.Statuses {
+		st, err := strconv.Atoi(code)
+		if err != nil || n*10 < failures {
+			continue
+		}
+		for _, cs := range cause.Statuses {
+			if family(cs) == family(st) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// buildChain picks the root cause and the chain (DESIGN §7).
+//
+// The root is the deepest layer whose evidence starts at or before the
+// first failure (within Tolerance) and that belongs to the failure: it is
+// still occurring within MergeGap of the first failure, or its keys tie it
+// to a cause that is (a disk-full line ten minutes earlier that stopped is
+// another event). Within that layer, better decides.
+// Frequency never picks the root: one OOM kill before ten thousand upstream
+// errors is their root.
+//
+// Each shallower layer then contributes one cause that began no earlier
+// than the root: the one sharing keys with the chain so far, else its most
+// frequent — when it is tied to the chain, accounts for a tenth of the
+// failures, or typically gives the statuses the clients saw (a stray
+// upstream timeout is not part of a 500 incident). Causes of the root's own
+// layer that share its keys corroborate it rather than follow it.
 func (b *Builder) buildChain(in *Incident) {
 	if len(in.Causes) == 0 {
 		in.Confidence = "low"
 		in.Reasoning = "No classified cause was logged around the failures; see the unclassified errors and the access log's failing paths."
 		return
 	}
-	cands := append([]*IncidentCause(nil), in.Causes...)
-	sort.SliceStable(cands, func(i, j int) bool {
-		if d1, d2 := cands[i].Layer.Depth(), cands[j].Layer.Depth(); d1 != d2 {
-			return d1 > d2
-		}
-		if !cands[i].First.Equal(cands[j].First) {
-			return cands[i].First.Before(cands[j].First)
-		}
-		return cands[i].Count > cands[j].Count
-	})
-	tol := b.opts.Tolerance
-	var root *IncidentCause
-	for _, c := range cands {
-		if !c.First.After(in.Start.Add(tol)) {
-			root = c
-			break
+	s := &chainState{in: in, failures: in.Failed, tol: b.opts.Tolerance, gap: time.Duration(b.opts.Thresholds.MergeGap)}
+	if s.failures == 0 {
+		for _, m := range in.PerMinute {
+			s.failures += m.Errors
 		}
 	}
-	rootBefore := root != nil
-	if root == nil {
-		// nothing started before the failures: the earliest cause, whatever its layer
-		root = cands[0]
-		for _, c := range cands {
-			if c.First.Before(root.First) {
+	depth := func(c *IncidentCause) int { return effectiveLayer(c).Depth() }
+
+	// candidates: the deepest connected causes that began by limit
+	candidates := func(limit time.Time) []*IncidentCause {
+		var pool []*IncidentCause
+		for _, c := range in.Causes {
+			if c.First.After(limit) || !s.connected(c) {
+				continue
+			}
+			switch {
+			case len(pool) == 0 || depth(c) > depth(pool[0]):
+				pool = []*IncidentCause{c}
+			case depth(c) == depth(pool[0]):
+				pool = append(pool, c)
+			}
+		}
+		return pool
+	}
+	timing := rootBefore
+	pool := candidates(in.Start.Add(s.tol))
+	if len(pool) == 0 {
+		// Nothing began by the first failure. Apache stamps a request when
+		// it arrives, so a request that failed after waiting 50 s on a
+		// database lock is logged 50 s before the lock error; logs are
+		// flushed late. Within rootGrace the deepest cause is still the
+		// root, with less confidence.
+		timing = rootSoonAfter
+		pool = candidates(in.Start.Add(rootGrace * s.tol))
+	}
+	var root *IncidentCause
+	if len(pool) > 0 {
+		ongoing := func(c *IncidentCause) bool { return !c.Last.Before(in.Start.Add(-s.tol)) }
+		for _, c := range pool {
+			if root == nil || better(c, root, ongoing) {
+				root = c
+			}
+		}
+	} else {
+		// nothing began near the failures: the earliest cause, whatever its layer
+		timing = rootAfter
+		for _, c := range in.Causes {
+			if root == nil || c.First.Before(root.First) || c.First.Equal(root.First) && depth(c) > depth(root) {
 				root = c
 			}
 		}
 	}
+
 	chain := []*IncidentCause{root}
-	var links []string
+	var links, corroborations []string
 	byLayer := map[rules.Layer][]*IncidentCause{}
 	var layers []rules.Layer
-	for _, c := range cands {
-		if c == root || c.Layer == root.Layer || c.Layer.Depth() > root.Layer.Depth() || c.First.Before(root.First.Add(-tol)) {
+	for _, c := range in.Causes {
+		if c == root {
 			continue
 		}
-		if _, ok := byLayer[c.Layer]; !ok {
-			layers = append(layers, c.Layer)
+		if depth(c) >= depth(root) {
+			if ok, how := linked(root, c); ok && depth(c) == depth(root) {
+				corroborations = append(corroborations, fmt.Sprintf("%s (%s line%s from %s, %s)", c.Cause, thousands(c.Count), plural(c.Count), b.stamp(c.First), how))
+			}
+			continue
 		}
-		byLayer[c.Layer] = append(byLayer[c.Layer], c)
+		if c.First.Before(root.First.Add(-s.tol)) || !s.connected(c) {
+			continue
+		}
+		l := effectiveLayer(c)
+		if _, ok := byLayer[l]; !ok {
+			layers = append(layers, l)
+		}
+		byLayer[l] = append(byLayer[l], c)
 	}
 	// layers in chain order: deeper first, then by when they began
 	sort.SliceStable(layers, func(i, j int) bool {
@@ -206,14 +343,24 @@ func (b *Builder) buildChain(in *Incident) {
 		var best *IncidentCause
 		bestLinked := false
 		for _, c := range byLayer[l] {
-			ok, _ := linked(prev, c)
+			ok := linkedToChain(chain, c)
 			switch {
 			case best == nil, ok && !bestLinked, ok == bestLinked && c.Count > best.Count:
 				best, bestLinked = c, ok
 			}
 		}
+		if !bestLinked && best.Count*10 < s.failures && !b.explainsStatuses(best, in, s.failures) {
+			continue
+		}
 		if ok, how := linked(prev, best); ok {
 			links = append(links, fmt.Sprintf("%s and %s share %s", prev.Cause, best.Cause, how))
+		} else if bestLinked {
+			for _, c := range chain[:len(chain)-1] {
+				if ok, how := linked(c, best); ok {
+					links = append(links, fmt.Sprintf("%s and %s share %s", c.Cause, best.Cause, how))
+					break
+				}
+			}
 		}
 		chain = append(chain, best)
 	}
@@ -222,29 +369,89 @@ func (b *Builder) buildChain(in *Incident) {
 		in.Chain = append(in.Chain, c.Cause)
 	}
 	in.RootCause = root.Cause
+	orderCauses(in)
 
-	// confidence: the root came first, and something corroborates it — keys
-	// shared along the chain, a chain across layers, or (alone) findings that
-	// keep pace with the failures
-	score := 0
-	if rootBefore {
-		score++
-	}
-	if len(links) > 0 {
-		score++
-	}
-	if len(chain) >= 2 || in.Failed > 0 && root.Count*5 >= in.Failed && !root.Last.Before(in.Start) {
-		score++
-	}
+	// Confidence: high when the root came first, something ties it to the
+	// failures (keys shared along the chain or with the root's own layer, or
+	// findings that keep pace with the failures) and the chain explains them
+	// (it reaches across layers, or the root alone accounts for them);
+	// medium with one of the two, or with both when the root came soon
+	// after the first failure; low otherwise.
+	dur := in.End.Sub(in.Start)
+	keepsPace := root.Count*5 >= s.failures && !root.Last.Before(in.End.Add(-max(s.tol, dur/5)))
+	corroborated := len(links) > 0 || len(corroborations) > 0 || keepsPace
+	explained := len(chain) >= 2 || keepsPace
 	switch {
-	case score >= 3:
+	case timing == rootBefore && corroborated && explained:
 		in.Confidence = "high"
-	case score == 2:
+	case timing == rootBefore && (corroborated || explained), timing == rootSoonAfter && corroborated && explained:
 		in.Confidence = "medium"
 	default:
 		in.Confidence = "low"
 	}
-	in.Reasoning = b.reasoning(in, chain, rootBefore, links)
+	in.Reasoning = b.reasoning(in, chain, timing, links, corroborations)
+}
+
+// better orders the root candidates of the deepest layer: a specific
+// cause before a generic one (genericCauses); then one whose evidence
+// still occurs when the failures begin before one that had stopped (PHP-FPM's
+// "seems busy" warning a minute before is the prelude, "server reached
+// pm.max_children" during the failures the reason); then the earlier, then
+// the more frequent.
+func better(a, b *IncidentCause, ongoing func(*IncidentCause) bool) bool {
+	if ga, gb := genericCauses[a.Cause], genericCauses[b.Cause]; ga != gb {
+		return gb
+	}
+	if oa, ob := ongoing(a), ongoing(b); oa != ob {
+		return oa
+	}
+	if !a.First.Equal(b.First) {
+		return a.First.Before(b.First)
+	}
+	if a.Count != b.Count {
+		return a.Count > b.Count
+	}
+	return a.Cause < b.Cause
+}
+
+// linkedToChain reports whether c shares keys with a member of the chain.
+func linkedToChain(chain []*IncidentCause, c *IncidentCause) bool {
+	for _, m := range chain {
+		if ok, _ := linked(m, c); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// orderCauses puts an incident's causes in the order reports show them:
+// the chain in chain order, then the others deepest layer first, then by
+// first finding and count.
+func orderCauses(in *Incident) {
+	pos := func(c *IncidentCause) int {
+		for i, id := range in.Chain {
+			if id == c.Cause {
+				return i
+			}
+		}
+		return len(in.Chain)
+	}
+	sort.SliceStable(in.Causes, func(i, j int) bool {
+		a, b := in.Causes[i], in.Causes[j]
+		if pa, pb := pos(a), pos(b); pa != pb {
+			return pa < pb
+		}
+		if da, db := a.Layer.Depth(), b.Layer.Depth(); da != db {
+			return da > db
+		}
+		if !a.First.Equal(b.First) {
+			return a.First.Before(b.First)
+		}
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Cause < b.Cause
+	})
 }
 
 func earliest(cs []*IncidentCause) time.Time {
@@ -258,7 +465,7 @@ func earliest(cs []*IncidentCause) time.Time {
 }
 
 // reasoning explains the chain in one or two sentences with its numbers.
-func (b *Builder) reasoning(in *Incident, chain []*IncidentCause, rootBefore bool, links []string) string {
+func (b *Builder) reasoning(in *Incident, chain []*IncidentCause, timing rootTiming, links, corroborations []string) string {
 	root := chain[0]
 	var s strings.Builder
 	where := ""
@@ -267,15 +474,21 @@ func (b *Builder) reasoning(in *Incident, chain []*IncidentCause, rootBefore boo
 	}
 	lead := in.Start.Sub(root.First)
 	switch {
-	case !rootBefore:
+	case timing == rootAfter:
 		fmt.Fprintf(&s, "No cause was logged before the first failure; the earliest, %s (%s), began %s later%s.",
 			root.Title, root.Cause, humanDuration(-lead), where)
+	case timing == rootSoonAfter:
+		fmt.Fprintf(&s, "No cause was logged before the first failure; %s (%s) began %s after it%s and is the deepest layer (%s) with evidence that soon (a log may stamp a request when it arrives, or be written late).",
+			root.Title, root.Cause, humanDuration(-lead), where, effectiveLayer(root).Title())
 	case lead > time.Second:
 		fmt.Fprintf(&s, "%s (%s) began at %s%s, %s before the first failed response, and is the deepest layer (%s) with evidence that early.",
-			root.Title, root.Cause, b.stamp(root.First), where, humanDuration(lead), root.Layer.Title())
+			root.Title, root.Cause, b.stamp(root.First), where, humanDuration(lead), effectiveLayer(root).Title())
 	default:
 		fmt.Fprintf(&s, "%s (%s) began at %s%s, together with the first failed response, and is the deepest layer (%s) with evidence that early.",
-			root.Title, root.Cause, b.stamp(root.First), where, root.Layer.Title())
+			root.Title, root.Cause, b.stamp(root.First), where, effectiveLayer(root).Title())
+	}
+	if len(corroborations) > 0 {
+		fmt.Fprintf(&s, " Corroborating it in the same layer: %s.", strings.Join(corroborations, "; "))
 	}
 	if len(chain) > 1 {
 		var parts []string

@@ -13,18 +13,58 @@ import (
 const maxIncidentChanges = 10
 
 // attachChanges lists the change markers of the Lookback before the first
-// failure (DESIGN §5: "changes in the hour before").
-func (b *Builder) attachChanges(in *Incident) {
+// failure (DESIGN §5: "changes in the hour before"), without those that
+// belong to a failure rather than come before it: a restart or reload after
+// the root cause began (systemd restarting a crashed service, an admin
+// restarting PHP-FPM while the disk fills up) is a reaction to it, and
+// changes while an earlier incident was going on belong to that one.
+// Deploys are kept whenever they came before the first failure: a deploy is
+// never a reaction to a failure already logged.
+func (b *Builder) attachChanges(in *Incident, p *pass) {
 	from := in.Start.Add(-time.Duration(b.opts.Thresholds.Lookback))
-	for _, c := range b.changes {
-		if !c.Time.Before(from) && !c.Time.After(in.Start) {
-			in.Changes = append(in.Changes, c)
+	reactionsFrom := in.Start
+	for _, c := range in.Causes {
+		if c.Cause == in.RootCause && c.First.Before(reactionsFrom) {
+			reactionsFrom = c.First
 		}
+	}
+	for _, c := range b.changes {
+		if c.Time.Before(from) || c.Time.After(in.Start) {
+			continue
+		}
+		if c.Kind != "change-deploy" && reaction(c.Time, reactionsFrom) {
+			continue
+		}
+		if p.duringBurst(c.Time, in.Start) {
+			continue
+		}
+		in.Changes = append(in.Changes, c)
 	}
 	in.Changes = clusterChanges(in.Changes)
 	if n := len(in.Changes); n > maxIncidentChanges {
 		in.Changes = in.Changes[n-maxIncidentChanges:]
 	}
+}
+
+// reaction reports whether a change at t came after the root cause began
+// at root. Beside a log of one second's resolution, a change within the
+// root's second may have come first.
+func reaction(t, root time.Time) bool {
+	if t.Nanosecond() == 0 || root.Nanosecond() == 0 {
+		return t.Truncate(time.Second).After(root.Truncate(time.Second))
+	}
+	return t.After(root)
+}
+
+// duringBurst reports whether t falls inside a burst that started before
+// the one starting at start.
+func (p *pass) duringBurst(t, start time.Time) bool {
+	for _, x := range p.bursts {
+		if s := nanos(x.start); s.Before(start) && !t.Before(s) && !t.After(nanos(x.end)) {
+			return true
+		}
+	}
+	return false
 }
 
 // changeCluster is how close change markers must be to describe one change:
@@ -155,11 +195,23 @@ func (b *Builder) attachScope(in *Incident, x *burst) {
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
 
-// attachLatency compares request times in the window with the rest of the
-// input (outside every incident), when the access log records them.
-func (b *Builder) attachLatency(in *Incident, all []*burst) {
+// latencyFields are the request-time fields latency is compared on, in
+// order of preference.
+var latencyFields = [2]string{"request_time", "upstream_time"}
+
+// hist returns a block's histogram of field i of latencyFields.
+func (t *blockTraffic) hist(i int) *latHist {
+	if i == 0 {
+		return t.latReq
+	}
+	return t.latUp
+}
+
+// latencyBaseline sums the request times of the blocks outside every burst
+// (and the blocks just around them), once per Analyze.
+func (b *Builder) latencyBaseline(p *pass) {
 	inside := func(k int64) bool {
-		for _, x := range all {
+		for _, x := range p.bursts {
 			if k >= blockKey(nanos(x.start))-1 && k <= blockKey(nanos(x.end))+1 {
 				return true
 			}
@@ -167,27 +219,33 @@ func (b *Builder) attachLatency(in *Incident, all []*burst) {
 		return false
 	}
 	tier := b.tier()
-	for _, field := range []string{"request_time", "upstream_time"} {
-		var inc, base latHist
-		for k, bl := range b.blocks {
-			t := bl.tiers[tier]
-			if t == nil {
-				continue
-			}
-			h := t.latReq
-			if field == "upstream_time" {
-				h = t.latUp
-			}
-			if h == nil {
-				continue
-			}
-			switch {
-			case k >= blockKey(in.Start) && k <= blockKey(in.End):
-				inc.merge(h)
-			case !inside(k):
-				base.merge(h)
+	for k, bl := range b.blocks {
+		t := bl.tiers[tier]
+		if t == nil || t.latReq == nil && t.latUp == nil || inside(k) {
+			continue
+		}
+		for i := range latencyFields {
+			if h := t.hist(i); h != nil {
+				p.latBase[i].merge(h)
 			}
 		}
+	}
+}
+
+// attachLatency compares request times in the window with the rest of the
+// input (outside every incident), when the access log records them.
+func (b *Builder) attachLatency(in *Incident, p *pass) {
+	tier := b.tier()
+	for i, field := range latencyFields {
+		var inc latHist
+		for k := blockKey(in.Start); k <= blockKey(in.End); k++ {
+			if bl, ok := b.blocks[k]; ok && bl.tiers[tier] != nil {
+				if h := bl.tiers[tier].hist(i); h != nil {
+					inc.merge(h)
+				}
+			}
+		}
+		base := &p.latBase[i]
 		if inc.total() >= 10 && base.total() >= 50 {
 			in.Latency = &Latency{
 				Field:       field,

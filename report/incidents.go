@@ -2,6 +2,8 @@ package report
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"time"
 )
@@ -21,25 +23,24 @@ type burst struct {
 }
 
 // detectBursts finds the bursts of every input and merges those less than
-// MergeGap apart. When some input logs requests, only request logs define
-// incidents (DESIGN §7); otherwise error findings do.
+// MergeGap apart. Incidents are defined by the inputs that show what
+// clients saw (DESIGN §7): the access logs when there are any, else the
+// application request logs (Rails "Completed 500", uWSGI request lines …),
+// else the error findings of each input. A request that both Nginx and the
+// application logged must not make two bursts, and an application log
+// cannot tell a failure the edge answered from cache from one it passed on.
 func (b *Builder) detectBursts() []*burst {
-	anyRequests := false
-	for _, s := range b.series {
-		anyRequests = anyRequests || s.requests
-	}
+	tier, requests := b.detectionTier()
 	sources := make([]string, 0, len(b.series))
-	for src := range b.series {
-		sources = append(sources, src)
+	for src, s := range b.series {
+		if s.requests == requests && (!requests || s.tier == tier) {
+			sources = append(sources, src)
+		}
 	}
 	sort.Strings(sources)
 	var all []*burst
 	for _, src := range sources {
-		s := b.series[src]
-		if s.requests != anyRequests {
-			continue
-		}
-		all = append(all, b.seriesBursts(s)...)
+		all = append(all, b.seriesBursts(b.series[src])...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].start < all[j].start })
 	gap := time.Duration(b.opts.Thresholds.MergeGap).Nanoseconds()
@@ -47,7 +48,7 @@ func (b *Builder) detectBursts() []*burst {
 	for _, x := range all {
 		if n := len(merged); n > 0 && x.start <= merged[n-1].end+gap {
 			m := merged[n-1]
-			m.end = max(m.end, x.end)
+			m.start, m.end = min(m.start, x.start), max(m.end, x.end)
 			m.firstMin, m.lastMin = min(m.firstMin, x.firstMin), max(m.lastMin, x.lastMin)
 			m.bad += x.bad
 			m.req += x.req
@@ -63,6 +64,18 @@ func (b *Builder) detectBursts() []*burst {
 	return merged
 }
 
+// detectionTier tells which inputs define incidents: request logs of the
+// impact tier (requests is true), or error findings.
+func (b *Builder) detectionTier() (tier int, requests bool) {
+	tier = b.tier()
+	for _, s := range b.series {
+		if s.requests && s.tier == tier {
+			return tier, true
+		}
+	}
+	return tier, false
+}
+
 func appendUnique(list []string, vs ...string) []string {
 	for _, v := range vs {
 		found := false
@@ -76,7 +89,8 @@ func appendUnique(list []string, vs ...string) []string {
 	return list
 }
 
-// minuteCounts are one series minute's numbers as detection sees them.
+// counts are one series minute's numbers as detection sees them: failed
+// and all requests of a request log, or cause findings of an error log.
 func (s *series) counts(m *seriesMinute) (bad, req int64, first, last int64) {
 	if s.requests {
 		return int64(m.bad5xx), int64(m.req), m.first5xx, m.last5xx
@@ -84,69 +98,142 @@ func (s *series) counts(m *seriesMinute) (bad, req int64, first, last int64) {
 	return int64(m.causes), 0, m.firstCause, m.lastCause
 }
 
-// seriesBursts finds the bursts of one input against its own baseline.
+// detector decides which minutes of one series fail clearly above its
+// baseline.
+type detector struct {
+	th       Thresholds
+	requests bool
+	base     float64 // failure rate (request logs) or findings a minute
+}
+
+// level is what a minute is measured by: its failure rate, or its number
+// of findings.
+func (d *detector) level(bad, req int64) float64 {
+	if d.requests {
+		return float64(bad) / float64(max(req, 1))
+	}
+	return float64(bad)
+}
+
+// bar is the level a minute must reach against a baseline. For request
+// logs it is Factor times the baseline rate, but never less than MinRate and
+// never more than half-way from the baseline to total failure: on an input
+// where a fifth of the requests always fail, a minute where 70% fail is
+// still an outage although 70% is less than five times 20%.
+func (d *detector) bar(base float64) float64 {
+	if d.requests {
+		return max(d.th.MinRate, min(d.th.Factor*base, (1+base)/2))
+	}
+	return d.th.Factor * base
+}
+
+// bad reports whether a minute fails clearly: at least MinErrors failures
+// at a level of at least bar(base).
+func (d *detector) bad(bad, req int64, base float64) bool {
+	return bad >= int64(d.th.MinErrors) && d.level(bad, req) >= d.bar(base)
+}
+
+// elevated reports whether a minute next to a bad one still fails above the
+// baseline (fewer failures than MinErrors may do): bursts extend over such
+// minutes, so that an incident starts at its first failure, not at its
+// first clearly bad minute.
+func (d *detector) elevated(bad, req int64) bool {
+	return bad > 0 && d.level(bad, req) >= d.th.Factor*d.base
+}
+
+// baseline measures an input's normal failure level, robust both to the
+// incidents in it and to chronic failure. It starts from the input's
+// overall level (its failure rate, or findings a minute), sets aside the
+// minutes that are bad against it, measures the level of all the others,
+// and repeats until the set of minutes set aside no longer grows: the
+// highest level at which the remaining minutes are all "normal".
 //
-// A request log's baseline is its 5xx rate over the minutes that are not
-// themselves bad; a minute is bad when it has at least MinErrors failures,
-// a failure rate of at least MinRate and at least Factor times the
-// baseline. An error log's baseline is its cause findings per minute over
-// its time span; a minute is bad with at least MinErrors findings and
-// Factor times the baseline. Bad minutes less than MergeGap apart form one
-// burst, widened by the directly adjacent minutes that also failed, and a
-// burst needs MinIncidentErrors failures to count: a lone 502 during a
-// reload is not an incident.
+// Starting from the overall level rather than from zero keeps an endpoint
+// that always fails 10% of its requests, or a few 500s every few minutes,
+// from making each such minute "bad" against a zero baseline (which would
+// turn the whole log into one incident); setting the bad minutes aside keeps
+// an outage from raising its own baseline, even one that covers most of the
+// log, thanks to the half-way cap of bar.
+//
+// An error log's minutes are counted over the whole time span the run
+// covers, quiet minutes included, so that a log that is silent except
+// during a burst has a baseline near zero.
+func (d *detector) baseline(s *series, keys []int64, span int64) float64 {
+	level := func(bad, req, minutes int64) float64 {
+		if d.requests {
+			if req == 0 {
+				return 0
+			}
+			return float64(bad) / float64(req)
+		}
+		return float64(bad) / float64(max(minutes, 1))
+	}
+	var tb, tr int64
+	for _, k := range keys {
+		bad, req, _, _ := s.counts(s.minutes[k])
+		tb += bad
+		tr += req
+	}
+	base := level(tb, tr, span)
+	excluded := int64(0)
+	for range 16 {
+		var nb, nr, ex int64
+		for _, k := range keys {
+			bad, req, _, _ := s.counts(s.minutes[k])
+			if d.bad(bad, req, base) {
+				ex++
+				continue
+			}
+			nb += bad
+			nr += req
+		}
+		next := level(nb, nr, span-ex)
+		if ex == excluded {
+			return next
+		}
+		base, excluded = next, ex
+	}
+	return base
+}
+
+// seriesBursts finds the bursts of one input against its own baseline
+// (see detector.baseline). A minute is bad with at least MinErrors failures
+// at a level of at least detector.bar. Bad minutes less than MergeGap apart
+// form one burst, widened over the adjacent minutes that still failed above
+// the baseline; a burst needs MinIncidentErrors failures in all to count: a
+// lone 502 during a reload is not an incident.
 func (b *Builder) seriesBursts(s *series) []*burst {
 	th := b.opts.Thresholds
 	keys := make([]int64, 0, len(s.minutes))
 	for k := range s.minutes {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	if len(keys) == 0 {
 		return nil
 	}
-	isBad := func(bad, req int64, base float64) bool {
-		if bad < int64(th.MinErrors) {
-			return false
-		}
-		if s.requests {
-			rate := float64(bad) / float64(max(req, 1))
-			return rate >= th.MinRate && rate >= th.Factor*base
-		}
-		return float64(bad) >= th.Factor*base
-	}
-	// baseline over the minutes that are not obviously bad
-	var nb, nr int64
-	for _, k := range keys {
-		bad, req, _, _ := s.counts(s.minutes[k])
-		if isBad(bad, req, 0) {
-			continue
-		}
-		nb += bad
-		nr += req
-	}
-	var base float64
-	if s.requests {
-		if nr > 0 {
-			base = float64(nb) / float64(nr)
-		}
-	} else {
-		span := keys[len(keys)-1] - keys[0] + 1
-		base = float64(nb) / float64(span)
-	}
+	slices.Sort(keys)
+	span := max(minuteKey(b.last)-minuteKey(b.first)+1, keys[len(keys)-1]-keys[0]+1)
+	d := &detector{th: th, requests: s.requests}
+	d.base = d.baseline(s, keys, span)
 
 	gapMin := int64(time.Duration(th.MergeGap) / time.Minute)
 	var out []*burst
 	var cur *burst
-	flush := func() {
+	// flush ends the current burst, widened forward but not to limit
+	flush := func(limit int64) {
 		if cur == nil {
 			return
 		}
-		// widen by the minute just after when it still failed, then count
-		if n, ok := s.minutes[cur.lastMin+1]; ok {
-			if nb, _, _, nl := s.counts(n); nb > 0 {
-				cur.lastMin, cur.end = cur.lastMin+1, max(cur.end, nl)
+		for cur.lastMin+1 < limit {
+			n, ok := s.minutes[cur.lastMin+1]
+			if !ok {
+				break
 			}
+			nb, nr, _, nl := s.counts(n)
+			if !d.elevated(nb, nr) {
+				break
+			}
+			cur.lastMin, cur.end = cur.lastMin+1, max(cur.end, nl)
 		}
 		for k := cur.firstMin; k <= cur.lastMin; k++ {
 			if m, ok := s.minutes[k]; ok {
@@ -164,31 +251,33 @@ func (b *Builder) seriesBursts(s *series) []*burst {
 	for _, k := range keys {
 		m := s.minutes[k]
 		bad, req, first, last := s.counts(m)
-		if !isBad(bad, req, base) {
+		if !d.bad(bad, req, d.base) {
 			continue
 		}
 		if cur != nil && k-cur.lastMin > gapMin+1 {
-			flush()
+			flush(k)
 		}
 		if cur == nil {
-			cur = &burst{firstMin: k, lastMin: k, start: first, end: last, inputs: []string{s.source}, requests: s.requests, baseRate: base}
-			// widen to the minute just before when it already failed
-			if p, ok := s.minutes[k-1]; ok {
-				if pb, _, pf, _ := s.counts(p); pb > 0 {
-					cur.firstMin, cur.start = k-1, pf
+			cur = &burst{firstMin: k, lastMin: k, start: first, end: last, inputs: []string{s.source}, requests: s.requests, baseRate: d.base}
+			for {
+				p, ok := s.minutes[cur.firstMin-1]
+				if !ok {
+					break
 				}
+				pb, pr, pf, _ := s.counts(p)
+				if !d.elevated(pb, pr) || len(out) > 0 && cur.firstMin-1 <= out[len(out)-1].lastMin {
+					break
+				}
+				cur.firstMin, cur.start = cur.firstMin-1, pf
 			}
 		}
 		cur.lastMin, cur.end = k, max(cur.end, last)
-		rate := float64(bad)
-		if s.requests {
-			rate = float64(bad) / float64(max(req, 1))
-		}
+		rate := d.level(bad, req)
 		if rate > cur.peakRate || rate == cur.peakRate && bad > cur.peakBad {
 			cur.peakRate, cur.peakMin, cur.peakBad, cur.peakReq = rate, k, bad, req
 		}
 	}
-	flush()
+	flush(math.MaxInt64)
 	return out
 }
 

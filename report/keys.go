@@ -34,9 +34,21 @@ func findingKeys(ev *parsers.Event, f *rules.Finding) []parsers.Field {
 	}
 	add(keyPool, pool)
 	add(keyUpstream, normalizeUpstream(firstNonEmpty(f.Field("socket"), f.Field("upstream"), ev.Upstream)))
-	add(keyProcess, strings.ToLower(f.Field("process")))
+	add(keyProcess, processName(firstNonEmpty(f.Field("process"), f.Field("unit"), f.Field("service"))))
 	add(keyHost, f.Field("host"))
 	return out
+}
+
+// processName reduces a process, systemd unit or supervisor program name
+// to the program: "mariadb.service" → "mariadb", "php8.2-fpm.service" →
+// "php8.2-fpm", "php-fpm: pool www" stays as it is.
+func processName(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimPrefix(s, "/")
+	for _, suf := range []string{".service", ".scope"} {
+		s = strings.TrimSuffix(s, suf)
+	}
+	return s
 }
 
 // normalizeUpstream reduces the spellings of one upstream to one value:
@@ -65,20 +77,28 @@ func normalizeUpstream(u string) string {
 }
 
 // processLayer tells which layer a process name belongs to, so that an OOM
-// kill of "php-fpm8.2" links to PHP-FPM causes.
+// kill of "php-fpm8.2" links to PHP-FPM causes and a crash of
+// "mariadb.service" to the database's.
 func processLayer(name string) rules.Layer {
-	switch {
-	case strings.Contains(name, "php-fpm") || strings.Contains(name, "php-cgi"):
-		return rules.LayerFastCGI
-	case strings.Contains(name, "mysql") || strings.Contains(name, "mariadb") || strings.Contains(name, "postgres") ||
-		strings.Contains(name, "redis") || strings.Contains(name, "memcached"):
-		return rules.LayerDatabase
-	case strings.Contains(name, "nginx") || strings.Contains(name, "apache") || strings.Contains(name, "httpd"):
-		return rules.LayerGateway
-	case name != "":
-		return rules.LayerRuntime
+	has := func(subs ...string) bool {
+		for _, s := range subs {
+			if strings.Contains(name, s) {
+				return true
+			}
+		}
+		return false
 	}
-	return ""
+	switch {
+	case name == "":
+		return ""
+	case has("fpm", "php-cgi", "lsphp"):
+		return rules.LayerFastCGI
+	case has("mysql", "mariadb", "postgres", "redis", "memcache", "mongo", "pgbouncer", "valkey", "elasticsearch", "opensearch"):
+		return rules.LayerDatabase
+	case has("nginx", "apache", "httpd", "haproxy", "caddy", "traefik", "varnish", "envoy"):
+		return rules.LayerGateway
+	}
+	return rules.LayerRuntime
 }
 
 // linked reports whether two causes' keys tie them together, and how.

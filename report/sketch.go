@@ -8,37 +8,45 @@ import (
 
 // topK counts the most frequent values of a stream in bounded memory
 // (Space-Saving: when full, a new value replaces the least counted one and
-// inherits its count as an over-estimate).
+// inherits its count as an over-estimate). With k as small as topKSize a
+// linear scan of a slice beats a map: a stream of distinct values (every
+// request to a new URL) costs one pass that both looks for the value and
+// finds the least counted entry.
 type topK struct {
-	k      int
-	counts map[string]int64
+	k       int
+	entries []valueCount
 }
 
-func newTopK(k int) *topK { return &topK{k: k, counts: make(map[string]int64, k)} }
+func newTopK(k int) *topK { return &topK{k: k, entries: make([]valueCount, 0, k)} }
 
-// add counts one occurrence of v. v is cloned when first stored, so that it
+// add counts n occurrences of v. v is cloned when first stored, so that it
 // does not pin the decoder's memory.
 func (t *topK) add(v string, n int64) {
 	if v == "" {
 		return
 	}
-	if _, ok := t.counts[v]; ok {
-		t.counts[v] += n
-		return
-	}
-	if len(t.counts) < t.k {
-		t.counts[strings.Clone(v)] = n
-		return
-	}
-	minV, minC := "", int64(math.MaxInt64)
-	for k, c := range t.counts {
-		if c < minC || c == minC && k < minV {
-			minV, minC = k, c
+	minI := -1
+	for i := range t.entries {
+		e := &t.entries[i]
+		if e.value == v {
+			e.count += n
+			return
+		}
+		// the first least counted: events arrive in a deterministic
+		// order, so no tie-break on the value is needed
+		if minI < 0 || e.count < t.entries[minI].count {
+			minI = i
 		}
 	}
-	delete(t.counts, minV)
-	t.counts[strings.Clone(v)] = minC + n
+	if len(t.entries) < t.k {
+		t.entries = append(t.entries, valueCount{strings.Clone(v), n})
+		return
+	}
+	t.entries[minI] = valueCount{strings.Clone(v), t.entries[minI].count + n}
 }
+
+// len is the number of values held.
+func (t *topK) len() int { return len(t.entries) }
 
 // valueCount is one value of a merged top-k.
 type valueCount struct {
@@ -53,8 +61,8 @@ func mergeTop(ts []*topK) []valueCount {
 		if t == nil {
 			continue
 		}
-		for v, c := range t.counts {
-			sum[v] += c
+		for _, e := range t.entries {
+			sum[e.value] += e.count
 		}
 	}
 	out := make([]valueCount, 0, len(sum))
