@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 	_ "time/tzdata" // the fixtures use Europe/Berlin whatever the machine has
@@ -19,18 +20,41 @@ var fixtureNames = []string{"oom", "500", "quiet", "hostile"}
 // fixture returns the named fixture.
 func fixture(t testing.TB, name string) *Analysis {
 	t.Helper()
+	var a *Analysis
 	switch name {
 	case "oom":
-		return fixtureOOM()
+		a = fixtureOOM()
 	case "500":
-		return fixture500()
+		a = fixture500()
 	case "quiet":
-		return fixtureQuiet()
+		a = fixtureQuiet()
 	case "hostile":
-		return fixtureHostile()
+		a = fixtureHostile()
+	default:
+		t.Fatalf("no fixture %q", name)
 	}
-	t.Fatalf("no fixture %q", name)
-	return nil
+	for _, inc := range a.Incidents {
+		fxChainOrder(inc)
+	}
+	return a
+}
+
+// fxChainOrder puts an incident's causes in the order the builder gives
+// them: the chain's, then the others by layer depth and first time.
+func fxChainOrder(inc *Incident) {
+	sort.SliceStable(inc.Causes, func(i, j int) bool {
+		ci, cj := rIndex(inc.Chain, inc.Causes[i].Cause), rIndex(inc.Chain, inc.Causes[j].Cause)
+		switch {
+		case ci >= 0 && cj >= 0:
+			return ci < cj
+		case ci >= 0 || cj >= 0:
+			return ci >= 0
+		}
+		if di, dj := inc.Causes[i].Layer.Depth(), inc.Causes[j].Layer.Depth(); di != dj {
+			return di > dj
+		}
+		return inc.Causes[i].First.Before(inc.Causes[j].First)
+	})
 }
 
 var fxBerlin = func() *time.Location {

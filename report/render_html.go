@@ -321,7 +321,7 @@ func buildHTMLIncident(v *rview, inc *Incident) *htmlIncident {
 	h.ChainEnd = rDominant(inc.Statuses)
 	h.Chart = buildChart(v, inc)
 
-	for _, c := range rOrderedCauses(inc) {
+	for _, c := range inc.Causes {
 		row := htmlCauseRow{Layer: Sanitize(c.Layer.Title()), Cause: Sanitize(c.Cause), Title: Sanitize(c.Title), Count: rInt(c.Count),
 			First: v.clockNear(c.First, inc.Start), Last: v.clockNear(c.Last, inc.Start)}
 		if i := rIndex(inc.Chain, c.Cause); i >= 0 {
@@ -385,7 +385,7 @@ func buildHTMLIncident(v *rview, inc *Incident) *htmlIncident {
 	for _, c := range inc.ActionItems {
 		h.Actions = append(h.Actions, htmlSegments(c))
 	}
-	for _, c := range rOrderedCauses(inc) {
+	for _, c := range inc.Causes {
 		if len(c.Evidence) == 0 {
 			continue
 		}

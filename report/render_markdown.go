@@ -371,7 +371,7 @@ func (m *mdOut) rootCause(inc *Incident) {
 	if len(inc.Causes) > 0 {
 		m.ln("| Chain | Layer | Cause | Lines | First | Last |")
 		m.ln("|---|---|---|---:|---|---|")
-		for _, c := range rOrderedCauses(inc) {
+		for _, c := range inc.Causes {
 			step := ""
 			if i := rIndex(inc.Chain, c.Cause); i == 0 {
 				step = "1 (root)"
@@ -384,7 +384,7 @@ func (m *mdOut) rootCause(inc *Incident) {
 		m.ln("")
 	}
 	var contrib []*IncidentCause
-	for _, c := range rOrderedCauses(inc) {
+	for _, c := range inc.Causes {
 		if rIndex(inc.Chain, c.Cause) < 0 {
 			contrib = append(contrib, c)
 		}
@@ -505,7 +505,7 @@ func (m *mdOut) evidence(inc *Incident) {
 	}
 	m.ln("### Evidence")
 	m.ln("")
-	for _, c := range rOrderedCauses(inc) {
+	for _, c := range inc.Causes {
 		if len(c.Evidence) == 0 {
 			continue
 		}

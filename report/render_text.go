@@ -522,7 +522,7 @@ func (t *textOut) chainText(inc *Incident) string {
 // causeTable writes the causes of an incident as a boxed table.
 func (t *textOut) causeTable(inc *Incident) error {
 	rows := make([][]string, 0, len(inc.Causes))
-	for _, c := range rOrderedCauses(inc) {
+	for _, c := range inc.Causes {
 		step := ""
 		if i := rIndex(inc.Chain, c.Cause); i >= 0 {
 			step = strconv.Itoa(i + 1)
@@ -686,7 +686,7 @@ func (t *textOut) evidence(inc *Incident) {
 	}
 	t.line("")
 	t.heading("   ", "Evidence:")
-	for _, c := range rOrderedCauses(inc) {
+	for _, c := range inc.Causes {
 		if len(c.Evidence) == 0 {
 			continue
 		}
@@ -1116,27 +1116,6 @@ func rRoot(inc *Incident) *IncidentCause {
 		}
 	}
 	return nil
-}
-
-// rOrderedCauses lists an incident's causes for display: the chain's
-// members in chain order, then the contributing causes, deepest layer
-// first, then by first finding.
-func rOrderedCauses(inc *Incident) []*IncidentCause {
-	out := append([]*IncidentCause(nil), inc.Causes...)
-	sort.SliceStable(out, func(i, j int) bool {
-		ci, cj := rIndex(inc.Chain, out[i].Cause), rIndex(inc.Chain, out[j].Cause)
-		switch {
-		case ci >= 0 && cj >= 0:
-			return ci < cj
-		case ci >= 0 || cj >= 0:
-			return ci >= 0
-		}
-		if di, dj := out[i].Layer.Depth(), out[j].Layer.Depth(); di != dj {
-			return di > dj
-		}
-		return out[i].First.Before(out[j].First)
-	})
-	return out
 }
 
 // rOutsideCause is a cause with the findings outside every incident.
