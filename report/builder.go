@@ -508,6 +508,12 @@ func (b *Builder) duplicate(ev *parsers.Event, f *rules.Finding) bool {
 
 func (b *Builder) addCause(ev *parsers.Event, f *rules.Finding) {
 	if b.duplicate(ev, f) {
+		// the same event again: not counted, but its keys still link it
+		// (the kernel's second line names the pid the first one lacked)
+		bl := b.block(blockKey(ev.Time))
+		for _, k := range findingKeys(ev, f) {
+			bl.addKey(f.Cause, k.Key, k.Value)
+		}
 		return
 	}
 	b.totals.Findings++
