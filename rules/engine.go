@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -68,11 +69,14 @@ type litRef struct {
 // Engine matches entries against every rule at once. It is safe for
 // concurrent use.
 type Engine struct {
-	cat     *Catalogue
-	rules   []*compiled // in priority order
-	lits    *literalSet
-	refs    [][]litRef // per prefilter pattern
-	always  []int32    // rules without literals: tried on every entry
+	cat    *Catalogue
+	rules  []*compiled // in priority order
+	lits   *literalSet
+	refs   [][]litRef // per prefilter pattern
+	always []int32    // rules without literals: tried on every entry
+	// scopes has the bit of every format some rule reads: entries of other
+	// formats (access logs, with the default rules) skip the prefilter.
+	scopes  uint64
 	scratch sync.Pool
 }
 
@@ -121,12 +125,16 @@ func Compile(cat *Catalogue, rules []*Rule) (*Engine, error) {
 	patIndex := map[string]int{}
 	var patterns []string
 	for ri, c := range e.rules {
+		e.scopes |= c.scope()
 		if len(c.lits) == 0 {
 			e.always = append(e.always, int32(ri))
 			continue
 		}
 		for slot, lit := range c.lits {
-			key := strings.ToLower(lit)
+			// ASCII folding only, as the automaton folds the text:
+			// strings.ToLower would turn "É" into "é" (and invalid UTF-8
+			// into U+FFFD), which the text's bytes never match
+			key := asciiLower(lit)
 			pi, ok := patIndex[key]
 			if !ok {
 				pi = len(patterns)
@@ -140,6 +148,23 @@ func Compile(cat *Catalogue, rules []*Rule) (*Engine, error) {
 	e.lits = newLiteralSet(patterns)
 	e.scratch.New = func() any { return &scratch{masks: make([]uint64, len(e.rules))} }
 	return e, nil
+}
+
+// asciiLower folds ASCII upper-case letters and keeps every other byte.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = fold(c)
+	}
+	return string(b)
+}
+
+// scope is the bit set of formats the rule reads.
+func (c *compiled) scope() uint64 {
+	if c.formats == 0 {
+		return defaultScope
+	}
+	return c.formats
 }
 
 // before is the documented priority between rules that match one entry:
@@ -231,9 +256,10 @@ func compileRule(cat *Catalogue, r *Rule) (*compiled, error) {
 
 // scratch is per-call matching state.
 type scratch struct {
+	hits    []int32  // prefilter patterns found, with repeats
 	masks   []uint64 // literal slots seen, per rule
 	touched []int32  // rules with a non-zero mask
-	cands   []int32
+	cands   []int32  // rules whose literal conditions hold
 }
 
 // matchText is what rules read: the raw entry, except for entries whose raw
@@ -247,51 +273,56 @@ func matchText(ev *parsers.Event) string {
 }
 
 // Match returns the finding of the highest-priority rule that matches ev.
+//
+// The prefilter finds every rule literal in the text in one pass; only the
+// rules whose contains/any conditions it satisfies are checked further, in
+// priority order. Entries of a format no rule reads are not scanned at all.
 func (e *Engine) Match(ev *parsers.Event) (Finding, bool) {
+	fbit := uint64(1) << formatIndex[ev.Format]
+	if e.scopes&fbit == 0 {
+		return Finding{}, false
+	}
 	text := matchText(ev)
 	sc := e.scratch.Get().(*scratch)
-	defer e.scratch.Put(sc)
-	e.lits.scan(text, func(p int32) {
+	sc.hits = e.lits.appendHits(sc.hits[:0], text)
+	masks, touched := sc.masks, sc.touched[:0]
+	for _, p := range sc.hits {
 		for _, ref := range e.refs[p] {
-			if sc.masks[ref.rule] == 0 {
-				sc.touched = append(sc.touched, ref.rule)
+			if masks[ref.rule] == 0 {
+				touched = append(touched, ref.rule)
 			}
-			sc.masks[ref.rule] |= 1 << ref.slot
+			masks[ref.rule] |= 1 << ref.slot
 		}
-	})
-	fbit := uint64(1) << formatIndex[ev.Format]
-	cands := append(append(sc.cands[:0], sc.touched...), e.always...)
+	}
+	cands := sc.cands[:0]
+	for _, ri := range touched {
+		c, m := e.rules[ri], masks[ri]
+		masks[ri] = 0
+		if m&c.need == c.need && (c.anyMask == 0 || m&c.anyMask != 0) {
+			cands = append(cands, ri)
+		}
+	}
+	cands = append(cands, e.always...)
 	if len(cands) > 1 {
-		sort.Slice(cands, func(i, j int) bool { return cands[i] < cands[j] })
+		slices.Sort(cands) // rule index order is priority order
 	}
 	var found Finding
 	ok := false
 	for _, ri := range cands {
-		c := e.rules[ri]
-		m := sc.masks[ri]
-		if m&c.need != c.need || (c.anyMask != 0 && m&c.anyMask == 0) {
-			continue
-		}
-		if f, hit := c.match(ev, text, fbit); hit {
+		if f, hit := e.rules[ri].match(ev, text, fbit); hit {
 			found, ok = f, true
 			break
 		}
 	}
-	for _, ri := range sc.touched {
-		sc.masks[ri] = 0
-	}
-	sc.touched, sc.cands = sc.touched[:0], cands[:0]
+	sc.touched, sc.cands = touched[:0], cands[:0]
+	e.scratch.Put(sc)
 	return found, ok
 }
 
 // match runs the checks after the prefilter: scope, level, exact-case
 // literals, exclusions and the regex.
 func (c *compiled) match(ev *parsers.Event, text string, fbit uint64) (Finding, bool) {
-	scope := c.formats
-	if scope == 0 {
-		scope = defaultScope
-	}
-	if scope&fbit == 0 {
+	if c.scope()&fbit == 0 {
 		return Finding{}, false
 	}
 	if c.minLevel != parsers.LevelUnknown && ev.Level != parsers.LevelUnknown && ev.Level < c.minLevel {

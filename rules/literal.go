@@ -8,11 +8,21 @@ package rules
 // The automaton is a dense DFA over byte classes: every byte that occurs in
 // some pattern gets its own class, all other bytes share class 0, so one
 // table lookup per text byte advances it, whatever the number of patterns.
+// The scan loop is kept to that lookup:
+//   - states are stored premultiplied (a state is the offset of its row in
+//     delta), so advancing is delta[s+class], without a multiplication;
+//   - states are numbered breadth-first, so the shallow states text keeps
+//     returning to share a few cache lines, and the states where a pattern
+//     ends come last, so one comparison (s >= outFrom) tells whether the
+//     text byte completed a pattern.
 type literalSet struct {
-	classes  [256]uint8 // folded byte → class
+	classes  [256]uint8 // byte → class, ASCII case folded
 	nclasses int
-	delta    []int32 // state*nclasses + class → next state
-	// out lists, per state, the patterns that end there (via fail links too).
+	delta    []uint32 // row offset of a state + class → row offset of the next state
+	// outFrom is the row offset of the first state with output; out lists,
+	// per such state (counted from there), the patterns that end in it
+	// (via fail links too).
+	outFrom  uint32
 	outStart []int32
 	outList  []int32
 }
@@ -24,7 +34,8 @@ func fold(c byte) byte {
 	return c
 }
 
-// newLiteralSet builds the automaton; pattern i is reported as i.
+// newLiteralSet builds the automaton; pattern i is reported as i. Patterns
+// are matched ASCII case-insensitively (other bytes exactly).
 func newLiteralSet(patterns []string) *literalSet {
 	ls := &literalSet{}
 	// byte classes
@@ -75,58 +86,91 @@ func newLiteralSet(patterns []string) *literalSet {
 		nodes[s].out = append(nodes[s].out, int32(pi))
 	}
 	// breadth-first: fail links and full transitions
-	queue := make([]int32, 0, len(nodes))
+	order := make([]int32, 1, len(nodes)) // breadth-first order, root first
 	for c := 0; c < nc; c++ {
 		if t := nodes[0].next[c]; t >= 0 {
 			nodes[t].fail = 0
-			queue = append(queue, t)
+			order = append(order, t)
 		} else {
 			nodes[0].next[c] = 0
 		}
 	}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
+	for q := 1; q < len(order); q++ {
+		s := order[q]
 		nodes[s].out = append(nodes[s].out, nodes[nodes[s].fail].out...)
 		for c := 0; c < nc; c++ {
 			t := nodes[s].next[c]
 			if t >= 0 {
 				nodes[t].fail = nodes[nodes[s].fail].next[c]
-				queue = append(queue, t)
+				order = append(order, t)
 			} else {
 				nodes[s].next[c] = nodes[nodes[s].fail].next[c]
 			}
 		}
 	}
-	ls.delta = make([]int32, len(nodes)*nc)
-	ls.outStart = make([]int32, len(nodes)+1)
-	for s := range nodes {
-		copy(ls.delta[s*nc:], nodes[s].next)
-		ls.outStart[s] = int32(len(ls.outList))
+	// number the states: breadth-first, those without output first
+	rank := make([]uint32, len(nodes))
+	numbered := make([]int32, 0, len(nodes))
+	for pass := 0; pass < 2; pass++ {
+		for _, s := range order {
+			if (len(nodes[s].out) > 0) == (pass == 1) {
+				rank[s] = uint32(len(numbered))
+				numbered = append(numbered, s)
+			}
+		}
+	}
+	firstOut := len(numbered)
+	for i, s := range numbered {
+		if len(nodes[s].out) > 0 {
+			firstOut = i
+			break
+		}
+	}
+	if uint64(len(nodes))*uint64(nc) > 1<<32-1 {
+		panic("rules: literal automaton too large")
+	}
+	ls.outFrom = uint32(firstOut * nc)
+	ls.delta = make([]uint32, len(nodes)*nc)
+	for i, s := range numbered {
+		row := ls.delta[i*nc : (i+1)*nc]
+		for c, t := range nodes[s].next {
+			row[c] = rank[t] * uint32(nc)
+		}
+	}
+	ls.outStart = make([]int32, 0, len(nodes)-firstOut+1)
+	for _, s := range numbered[firstOut:] {
+		ls.outStart = append(ls.outStart, int32(len(ls.outList)))
 		ls.outList = append(ls.outList, nodes[s].out...)
 	}
-	ls.outStart[len(nodes)] = int32(len(ls.outList))
+	ls.outStart = append(ls.outStart, int32(len(ls.outList)))
 	return ls
+}
+
+// appendHits appends to dst every pattern occurrence in text (a pattern
+// is appended once per occurrence) and returns the extended slice.
+func (ls *literalSet) appendHits(dst []int32, text string) []int32 {
+	if len(ls.outList) == 0 {
+		return dst
+	}
+	delta, classes, outFrom := ls.delta, &ls.classes, ls.outFrom
+	s := uint32(0)
+	for i := 0; i < len(text); i++ {
+		s = delta[s+uint32(classes[text[i]])]
+		if s >= outFrom {
+			k := (s - outFrom) / uint32(ls.nclasses)
+			dst = append(dst, ls.outList[ls.outStart[k]:ls.outStart[k+1]]...)
+		}
+	}
+	return dst
 }
 
 // scan calls hit for every pattern occurrence in text (a pattern may be
 // reported more than once).
 func (ls *literalSet) scan(text string, hit func(pattern int32)) {
-	if len(ls.outList) == 0 {
-		return
-	}
-	nc := int32(ls.nclasses)
-	delta, classes, outStart, outList := ls.delta, &ls.classes, ls.outStart, ls.outList
-	s := int32(0)
-	for i := 0; i < len(text); i++ {
-		s = delta[s*nc+int32(classes[text[i]])]
-		if a, b := outStart[s], outStart[s+1]; a != b {
-			for _, p := range outList[a:b] {
-				hit(p)
-			}
-		}
+	for _, p := range ls.appendHits(nil, text) {
+		hit(p)
 	}
 }
 
 // states reports the automaton's size (for tests and lint).
-func (ls *literalSet) states() int { return len(ls.outStart) - 1 }
+func (ls *literalSet) states() int { return len(ls.delta) / ls.nclasses }
