@@ -134,6 +134,7 @@ func (p *Plan) Decode(ctx context.Context, emit func([]Event) error) (*FileStats
 			return st, d.err
 		}
 	}
+	st.Bytes = lr.offset // with the rest of a last line that was cut
 	d.closeStreams()
 	d.flushBatch()
 	if d.err != nil {

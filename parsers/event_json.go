@@ -11,8 +11,8 @@ type eventJSON struct {
 	Time           *time.Time        `json:"time,omitempty"`
 	TimeKnownZone  bool              `json:"time_known_zone,omitempty"`
 	Source         string            `json:"source"`
-	Line           int64             `json:"line"`
-	Offset         int64             `json:"offset"`
+	Line           int64             `json:"line,omitempty"`
+	Offset         *int64            `json:"offset,omitempty"`
 	Format         string            `json:"format"`
 	Level          string            `json:"level,omitempty"`
 	Status         int               `json:"status,omitempty"`
@@ -41,10 +41,11 @@ type eventJSON struct {
 }
 
 // MarshalJSON encodes the event for `faultline parse`. The format is
-// "unparsed" for lines no parser understood.
+// "unparsed" for lines no parser understood; line and offset are left out
+// when the entry was not read from an input (Line 0).
 func (e Event) MarshalJSON() ([]byte, error) {
 	j := eventJSON{
-		TimeKnownZone: e.TimeKnownZone, Source: e.Source, Line: e.Line, Offset: e.Offset,
+		TimeKnownZone: e.TimeKnownZone, Source: e.Source, Line: e.Line,
 		Format: e.Format, Level: e.Level.String(), Status: e.Status, Method: e.Method,
 		Path: e.Path, Protocol: e.Protocol, Host: e.Host, Client: e.Client, Bytes: e.Bytes,
 		Upstream: e.Upstream, UpstreamStatus: e.UpstreamStatus, Referer: e.Referer,
@@ -53,6 +54,12 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	}
 	if j.Format == "" {
 		j.Format = "unparsed"
+	}
+	if e.Line > 0 {
+		// line and offset are unknown (0) for an entry not read from an
+		// input, such as the detection sample
+		off := e.Offset
+		j.Offset = &off
 	}
 	if !e.Time.IsZero() {
 		t := e.Time.UTC()

@@ -31,9 +31,16 @@ type Input struct {
 	// bytes read from the file as reading goes on: progress display.
 	OnRead func(n int)
 
-	stdin   io.Reader // set for "-"
-	replay  []byte    // bytes of stdin already consumed by Probe
-	stdinRd bool      // stdin was opened for the full read
+	info fs.FileInfo // from Expand: tells the same file under two names
+
+	// stdin and pipes are read once: stream is the open reader (stdin for
+	// "-"), replay the bytes Probe already took from it, streamEOF says
+	// they were all of it, streamRead that Open was called
+	stream       io.Reader
+	streamCloser io.Closer
+	replay       []byte
+	streamEOF    bool
+	streamRead   bool
 }
 
 // Note is something Expand skipped or could not read, with the reason.
@@ -72,17 +79,34 @@ var skippedExts = map[string]string{
 func Expand(args []string, stdin io.Reader) ([]*Input, []Note) {
 	var inputs []*Input
 	var notes []Note
+	// a file named twice (as itself and inside a directory, through ./ or
+	// a symlink) is read once: its entries would otherwise count double
 	seen := map[string]bool{}
+	infos := map[int64][]fs.FileInfo{} // by size: few files share one
+	w := &walker{}
 	add := func(in *Input) {
-		if seen[in.Path] {
+		key := in.Path
+		if key != "-" {
+			key = filepath.Clean(key)
+		}
+		if seen[key] {
 			return
 		}
-		seen[in.Path] = true
+		seen[key] = true
+		if in.info != nil {
+			size := in.info.Size()
+			for _, fi := range infos[size] {
+				if os.SameFile(fi, in.info) {
+					return
+				}
+			}
+			infos[size] = append(infos[size], in.info)
+		}
 		inputs = append(inputs, in)
 	}
 	for _, arg := range args {
 		if arg == "-" {
-			add(&Input{Path: "-", stdin: stdin})
+			add(&Input{Path: "-", stream: stdin})
 			continue
 		}
 		st, err := os.Stat(arg)
@@ -96,7 +120,7 @@ func Expand(args []string, stdin io.Reader) ([]*Input, []Note) {
 				notes = append(notes, Note{Path: arg, Reason: "no file matches this pattern", Err: true})
 				continue
 			}
-			files, n := expandFiles(matches)
+			files, n := w.expandFiles(matches)
 			notes = append(notes, n...)
 			for _, f := range files {
 				add(f)
@@ -108,7 +132,10 @@ func Expand(args []string, stdin io.Reader) ([]*Input, []Note) {
 			continue
 		}
 		if st.IsDir() {
-			files, n := walkDir(arg)
+			if w.walked(st) {
+				continue // named twice, or inside a directory named before
+			}
+			files, n := w.walkDir(arg)
 			notes = append(notes, n...)
 			if len(files) == 0 && len(n) == 0 {
 				notes = append(notes, Note{Path: arg, Reason: "directory holds no log files", Err: true})
@@ -122,7 +149,7 @@ func Expand(args []string, stdin io.Reader) ([]*Input, []Note) {
 			notes = append(notes, Note{Path: arg, Reason: "is a socket, not a file", Err: true})
 			continue
 		}
-		add(&Input{Path: arg, Size: st.Size(), ModTime: st.ModTime()})
+		add(&Input{Path: arg, Size: st.Size(), ModTime: st.ModTime(), info: st})
 	}
 	return inputs, notes
 }
@@ -143,20 +170,62 @@ func describeOpenError(err error) string {
 	return err.Error()
 }
 
+// walker expands directories, following symbolic links to directories
+// but entering each directory once: a link loop ends.
+type walker struct {
+	dirs []fs.FileInfo
+}
+
+// walked reports whether the directory st was walked already.
+func (w *walker) walked(st fs.FileInfo) bool {
+	for _, d := range w.dirs {
+		if os.SameFile(d, st) {
+			return true
+		}
+	}
+	return false
+}
+
+// enter reports whether dir (stat'ed as st) was not walked yet, and marks
+// it walked.
+func (w *walker) enter(st fs.FileInfo) bool {
+	if w.walked(st) {
+		return false
+	}
+	w.dirs = append(w.dirs, st)
+	return true
+}
+
 // walkDir lists the log files below dir, recursively, in rotation order.
-func walkDir(dir string) ([]*Input, []Note) {
+func (w *walker) walkDir(dir string) ([]*Input, []Note) {
+	if st, err := os.Stat(dir); err == nil && !w.enter(st) {
+		return nil, nil
+	}
+	if lst, err := os.Lstat(dir); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not descend into a link; with a trailing slash the
+		// link is resolved (/var/log/nginx -> /data/nginx-logs)
+		dir += string(filepath.Separator)
+	}
 	var paths []string
 	var notes []Note
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			notes = append(notes, Note{Path: p, Reason: describeOpenError(err), Err: p == dir})
+			// the directory named, or one inside it that cannot be read: its
+			// logs are missing from the analysis, which the user must know
+			notes = append(notes, Note{Path: p, Reason: describeOpenError(err), Err: p == dir || errors.Is(err, fs.ErrPermission)})
 			if d != nil && d.IsDir() && p != dir {
 				return filepath.SkipDir
 			}
 			return nil
 		}
 		if d.IsDir() {
-			if p != dir && strings.HasPrefix(d.Name(), ".") {
+			if p == dir {
+				return nil
+			}
+			if strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			if st, err := d.Info(); err == nil && !w.enter(st) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -164,13 +233,13 @@ func walkDir(dir string) ([]*Input, []Note) {
 		paths = append(paths, p)
 		return nil
 	})
-	files, n := expandFiles(paths)
+	files, n := w.expandFiles(paths)
 	return files, append(notes, n...)
 }
 
 // expandFiles stats paths found by a walk or a glob, skips what is not a
 // readable log file, and orders rotated files oldest first.
-func expandFiles(paths []string) ([]*Input, []Note) {
+func (w *walker) expandFiles(paths []string) ([]*Input, []Note) {
 	var files []*Input
 	var notes []Note
 	for _, p := range paths {
@@ -180,7 +249,7 @@ func expandFiles(paths []string) ([]*Input, []Note) {
 			continue
 		}
 		if st.IsDir() {
-			sub, n := walkDir(p)
+			sub, n := w.walkDir(p)
 			files = append(files, sub...)
 			notes = append(notes, n...)
 			continue
@@ -198,7 +267,7 @@ func expandFiles(paths []string) ([]*Input, []Note) {
 			notes = append(notes, Note{Path: p, Reason: "skipped: " + why})
 			continue
 		}
-		files = append(files, &Input{Path: p, Size: st.Size(), ModTime: st.ModTime()})
+		files = append(files, &Input{Path: p, Size: st.Size(), ModTime: st.ModTime(), info: st})
 	}
 	SortRotated(files)
 	return files, notes
@@ -284,17 +353,24 @@ func rank(dated string, number int) int {
 }
 
 // Open returns the input's content, decompressed when it is gzip or bzip2
-// (recognised by magic bytes, not by name). For stdin, bytes consumed by
-// Probe are replayed first; stdin can be opened for a full read only once.
+// (recognised by magic bytes, not by name). Stdin and pipes can be read
+// only once: the bytes Probe consumed are replayed first, and a second
+// Open fails.
 func (in *Input) Open() (io.ReadCloser, error) {
 	var raw io.Reader
 	var closer io.Closer
-	if in.Path == "-" {
-		if in.stdinRd {
-			return nil, errors.New("-: standard input can only be read once")
+	if in.oneShot() {
+		if in.streamRead {
+			return nil, fmt.Errorf("%s: %s can only be read once", in.Path, in.streamKind())
 		}
-		in.stdinRd = true
-		raw = io.MultiReader(bytes.NewReader(in.replay), in.stdin)
+		if err := in.openStream(); err != nil {
+			return nil, err
+		}
+		in.streamRead = true
+		raw, closer = bytes.NewReader(in.replay), in.streamCloser
+		if !in.streamEOF {
+			raw = io.MultiReader(raw, in.stream)
+		}
 		in.replay = nil
 	} else {
 		f, err := os.Open(in.Path)
@@ -302,9 +378,9 @@ func (in *Input) Open() (io.ReadCloser, error) {
 			return nil, fmt.Errorf("%s: %s", in.Path, describeOpenError(err))
 		}
 		raw, closer = f, f
-		if in.OnRead != nil {
-			raw = countingReader{f, in.OnRead}
-		}
+	}
+	if in.OnRead != nil {
+		raw = countingReader{raw, in.OnRead}
 	}
 	rc, err := decompress(in.Path, raw, closer)
 	if err != nil {
@@ -316,17 +392,54 @@ func (in *Input) Open() (io.ReadCloser, error) {
 	return rc, nil
 }
 
+// oneShot reports whether the input can be read only once: stdin, or a
+// named pipe or device (process substitution passes /dev/fd/N).
+func (in *Input) oneShot() bool {
+	return in.Path == "-" || in.info != nil && !in.info.Mode().IsRegular()
+}
+
+func (in *Input) streamKind() string {
+	if in.Path == "-" {
+		return "standard input"
+	}
+	return "a " + fileKind(in.info.Mode())
+}
+
+// openStream opens a one-shot input that is not stdin.
+func (in *Input) openStream() error {
+	if in.stream != nil || in.streamEOF {
+		return nil
+	}
+	if in.Path == "-" {
+		return errors.New("-: no standard input to read")
+	}
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return fmt.Errorf("%s: %s", in.Path, describeOpenError(err))
+	}
+	in.stream, in.streamCloser = f, f
+	return nil
+}
+
 // openPrefix returns up to n raw bytes from the start of the input,
-// decompressed, for format detection. Stdin keeps what it read for Open.
+// decompressed, for format detection. A one-shot input keeps what it read
+// for Open.
 func (in *Input) openPrefix(n int) (io.ReadCloser, error) {
-	if in.Path != "-" {
+	if !in.oneShot() {
 		return in.Open()
 	}
-	if in.replay == nil && !in.stdinRd {
+	if in.replay == nil && !in.streamRead {
+		if err := in.openStream(); err != nil {
+			return nil, err
+		}
 		buf := make([]byte, n)
-		m, err := io.ReadFull(in.stdin, buf)
-		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-			return nil, fmt.Errorf("-: %w", err)
+		m, err := io.ReadFull(in.stream, buf)
+		switch {
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			// all of it: never read again (a terminal would wait for more)
+			in.streamEOF = true
+		case err != nil:
+			return nil, fmt.Errorf("%s: %w", in.Path, err)
 		}
 		in.replay = buf[:m]
 	}
@@ -368,37 +481,46 @@ func (r readCloser) Close() error {
 // decompress sniffs the first bytes of raw for gzip or bzip2 magic.
 func decompress(name string, raw io.Reader, closer io.Closer) (io.ReadCloser, error) {
 	br := bufio.NewReaderSize(raw, 256<<10)
-	magic, _ := br.Peek(3)
+	magic, _ := br.Peek(4)
 	switch {
 	case len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+			return nil, decompressError(name, "gzip", err)
 		}
-		return readCloser{Reader: gzipErrors{zr, name}, closers: []io.Closer{zr, closer}}, nil
-	case len(magic) == 3 && string(magic) == "BZh":
-		return readCloser{Reader: bzip2.NewReader(br), closers: []io.Closer{closer}}, nil
+		return readCloser{Reader: namedErrors{zr, name, "gzip"}, closers: []io.Closer{zr, closer}}, nil
+	case len(magic) == 4 && string(magic[:3]) == "BZh" && magic[3] >= '1' && magic[3] <= '9':
+		return readCloser{Reader: namedErrors{bzip2.NewReader(br), name, "bzip2"}, closers: []io.Closer{closer}}, nil
 	}
 	return readCloser{Reader: br, closers: []io.Closer{closer}}, nil
 }
 
-// gzipErrors names the file in decompression errors and calls a cut-off
+// namedErrors names the file in decompression errors and calls a cut-off
 // stream what it is.
-type gzipErrors struct {
+type namedErrors struct {
 	r    io.Reader
 	name string
+	kind string // "gzip" or "bzip2"
 }
 
-func (g gzipErrors) Read(p []byte) (int, error) {
-	n, err := g.r.Read(p)
+func (n namedErrors) Read(p []byte) (int, error) {
+	c, err := n.r.Read(p)
 	if err != nil && err != io.EOF {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			err = fmt.Errorf("%s: truncated gzip stream (the file was cut off; entries before the cut were read): %w", g.name, err)
-		} else {
-			err = fmt.Errorf("%s: gzip: %w", g.name, err)
-		}
+		err = decompressError(n.name, n.kind, err)
 	}
-	return n, err
+	return c, err
+}
+
+// decompressError words a decompression error of file name.
+func decompressError(name, kind string, err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("%s: truncated %s stream (the file was cut off; entries before the cut were read): %w", name, kind, err)
+	}
+	// the compress packages already prefix "gzip: " or "bzip2 data invalid"
+	if msg := err.Error(); strings.HasPrefix(msg, kind) {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return fmt.Errorf("%s: %s: %w", name, kind, err)
 }
 
 // IsRotated reports whether path names a rotated or compressed copy of a

@@ -21,6 +21,7 @@ type lineReader struct {
 	buf        []byte
 	start, end int
 	err        error // sticky read error (io.EOF at the end)
+	skip       bool  // the last line was cut: drop the rest of it first
 
 	// offset is the byte offset of the next line; lineNo its 1-based number
 	offset int64
@@ -33,8 +34,14 @@ func newLineReader(r io.Reader) *lineReader {
 
 // next returns the next line, valid until the following call, its number and
 // offset, and whether it was cut at MaxLineBytes. ok is false at the end of
-// the input; then err() says whether it ended cleanly.
+// the input; then readErr says whether it ended cleanly.
 func (lr *lineReader) next() (line []byte, lineNo, offset int64, truncated, ok bool) {
+	if lr.skip {
+		// the rest of the line cut last time; skipped only now, because
+		// reading on may move the buffer that line pointed into
+		lr.skip = false
+		lr.skipRestOfLine()
+	}
 	for {
 		if i := bytes.IndexByte(lr.buf[lr.start:lr.end], '\n'); i >= 0 {
 			line = lr.buf[lr.start : lr.start+i]
@@ -47,12 +54,12 @@ func (lr *lineReader) next() (line []byte, lineNo, offset int64, truncated, ok b
 			}
 			return nil, 0, 0, false, false
 		}
-		pending := lr.end - lr.start
-		if pending >= MaxLineBytes {
+		// more than MaxLineBytes without a newline: a line of exactly
+		// MaxLineBytes is still whole, it just waits for its newline
+		if pending := lr.end - lr.start; pending > MaxLineBytes {
 			line = lr.buf[lr.start : lr.start+MaxLineBytes]
-			line, lineNo, offset, _, ok = lr.emit(line, MaxLineBytes, true)
-			lr.skipRestOfLine()
-			return line, lineNo, offset, true, ok
+			lr.skip = true
+			return lr.emit(line, MaxLineBytes, true)
 		}
 		lr.fill()
 	}
@@ -89,9 +96,6 @@ func (lr *lineReader) fill() {
 	lr.end += n
 	if err != nil {
 		lr.err = err
-	} else if n == 0 {
-		// a reader returning 0, nil repeatedly would spin; treat as progress later
-		return
 	}
 }
 

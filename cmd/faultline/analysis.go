@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -56,14 +58,22 @@ func (f *analysisFlags) thresholds() (report.Thresholds, error) {
 	th := f.th
 	th.MergeGap, th.Lookback = report.Duration(f.mergeGap), report.Duration(f.lookback)
 	switch {
-	case th.MinErrors < 1 || th.MinIncidentErrors < 1:
-		return th, usageErr("--min-errors and --min-incident-errors must be at least 1")
+	case th.MinErrors < 1:
+		return th, usageErr("--min-errors %d: must be at least 1", th.MinErrors)
+	case th.MinIncidentErrors < 1:
+		return th, usageErr("--min-incident-errors %d: must be at least 1", th.MinIncidentErrors)
 	case th.MinRate < 0 || th.MinRate > 1:
-		return th, usageErr("--min-rate must be between 0 and 1")
+		return th, usageErr("--min-rate %g: must be between 0 and 1 (0.05 = 5%%)", th.MinRate)
 	case th.Factor < 1:
-		return th, usageErr("--factor must be at least 1")
-	case f.mergeGap < 0 || f.lookback < 0 || f.causeWindow < 0:
-		return th, usageErr("durations must not be negative")
+		return th, usageErr("--factor %g: must be at least 1", th.Factor)
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--merge-gap", f.mergeGap}, {"--lookback", f.lookback}, {"--cause-window", f.causeWindow}} {
+		if d.v < 0 {
+			return th, usageErr("%s %s: must not be negative", d.flag, d.v)
+		}
 	}
 	return th, nil
 }
@@ -127,7 +137,7 @@ func analyse(cmd *cobra.Command, args []string, f *analysisFlags, emit func(*par
 		return nil, err
 	}
 	stderr := cmd.ErrOrStderr()
-	plans, notes, err := openInputs(args, &f.inputFlags, stdinReader, stderr)
+	plans, notes, failed, err := openInputs(args, &f.inputFlags, stdinReader, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -149,10 +159,9 @@ func analyse(cmd *cobra.Command, args []string, f *analysisFlags, emit func(*par
 		return nil, err
 	}
 	b := report.NewBuilder(engine.Catalogue(), opts)
-	run := &analysisRun{}
+	run := &analysisRun{inputErrs: failed}
 	for _, n := range notes {
 		b.AddNote(n.String())
-		run.inputErrs = run.inputErrs || n.Err
 	}
 	bar := newProgress(plans, stderr, f.quiet)
 	sc := &report.Scanner{Engine: engine, Builder: b, Emit: emit}
@@ -192,29 +201,97 @@ func (r *analysisRun) exitFor() error {
 	return nil
 }
 
+// output is where a result goes: standard output, or the -o file, which
+// is written beside its final name and renamed into place by commit, so
+// that a failed run never leaves a half-written or emptied report.
+type output struct {
+	w   *bufio.Writer
+	tty bool // standard output is a terminal
+
+	file *os.File
+	path string
+}
+
 // openOutput returns where to write: the -o file or standard output.
-func openOutput(cmd *cobra.Command, path string) (w *bufio.Writer, closeFn func() error, isTerminal bool, err error) {
+func openOutput(cmd *cobra.Command, path string) (*output, error) {
 	if path == "" || path == "-" {
 		out := cmd.OutOrStdout()
-		tty := false
+		o := &output{w: bufio.NewWriterSize(out, 64<<10)}
 		if f, ok := out.(*os.File); ok {
-			tty = term.IsTerminal(int(f.Fd()))
+			o.tty = term.IsTerminal(int(f.Fd()))
 		}
-		bw := bufio.NewWriterSize(out, 64<<10)
-		return bw, bw.Flush, tty, nil
+		return o, nil
 	}
-	file, err := os.Create(path)
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return nil, usageErr("-o %s: is a directory", path)
+	} else if err == nil && !st.Mode().IsRegular() {
+		// /dev/stdout, a named pipe: write to it as it is
+		file, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, usageErr("-o %s: %v", path, describeErr(err))
+		}
+		return &output{w: bufio.NewWriterSize(file, 64<<10), file: file}, nil
+	}
+	file, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return nil, nil, false, usageErr("-o %s: %v", path, err)
+		return nil, usageErr("-o %s: cannot write in %s: %v", path, filepath.Dir(path), describeErr(err))
 	}
-	bw := bufio.NewWriterSize(file, 64<<10)
-	return bw, func() error {
-		if err := bw.Flush(); err != nil {
-			file.Close()
-			return err
+	return &output{w: bufio.NewWriterSize(file, 64<<10), file: file, path: path}, nil
+}
+
+// describeErr drops the path from a file error whose message names the
+// path already.
+func describeErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// commit flushes the result and, for -o, moves the file into place.
+func (o *output) commit() error {
+	err := o.w.Flush()
+	if o.file == nil {
+		return err
+	}
+	if o.path == "" { // a device or pipe
+		if cerr := o.file.Close(); err == nil {
+			err = cerr
 		}
-		return file.Close()
-	}, false, nil
+		return err
+	}
+	mode := os.FileMode(0o644)
+	if st, serr := os.Stat(o.path); serr == nil {
+		mode = st.Mode().Perm() // keep the mode of the report it replaces
+	}
+	if err == nil {
+		err = o.file.Chmod(mode)
+	}
+	if cerr := o.file.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(o.file.Name(), o.path)
+	}
+	if err != nil {
+		os.Remove(o.file.Name())
+		return fmt.Errorf("-o %s: %w", o.path, err)
+	}
+	return nil
+}
+
+// abort drops a result that could not be finished.
+func (o *output) abort() {
+	if o.file == nil || o.path == "" {
+		o.w.Flush() // what a stream got so far (NDJSON lines) stays
+		if o.file != nil {
+			o.file.Close()
+		}
+		return
+	}
+	o.file.Close()
+	os.Remove(o.file.Name())
 }
 
 // useColor decides whether text output gets ANSI colour.
@@ -223,12 +300,13 @@ func useColor(noColor, tty bool) bool {
 	return tty && !noColor && !noColorEnv && os.Getenv("TERM") != "dumb"
 }
 
-// render writes the analysis in the chosen format.
-func render(w io.Writer, a *report.Analysis, format string, color bool) error {
+// render writes the analysis in the chosen format; text fits the width of
+// the terminal when it goes to one.
+func render(w io.Writer, a *report.Analysis, format string, color, tty bool) error {
 	switch format {
 	case "text":
 		width := 100
-		if c, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && c > 60 {
+		if c, _, err := term.GetSize(int(os.Stdout.Fd())); tty && err == nil && c > 60 {
 			width = c
 		}
 		return report.RenderText(w, a, report.TextOptions{Color: color, Width: width})
@@ -332,7 +410,7 @@ func runAnalysisCmd(cmd *cobra.Command, args []string, f *analysisFlags) error {
 	default:
 		return usageErr("unknown --format %q (text, json, ndjson, markdown, html)", f.format)
 	}
-	w, closeOut, tty, err := openOutput(cmd, f.output)
+	out, err := openOutput(cmd, f.output)
 	if err != nil {
 		return err
 	}
@@ -340,23 +418,23 @@ func runAnalysisCmd(cmd *cobra.Command, args []string, f *analysisFlags) error {
 	if f.format == "ndjson" {
 		emit = func(ev *parsers.Event, fd *rules.Finding) error {
 			if fd != nil {
-				return report.WriteFindingNDJSON(w, fd)
+				return report.WriteFindingNDJSON(out.w, fd)
 			}
-			return report.WriteSymptomNDJSON(w, ev)
+			return report.WriteSymptomNDJSON(out.w, ev)
 		}
 	}
 	run, err := analyse(cmd, args, f, emit)
 	if err != nil {
-		closeOut()
+		out.abort()
 		return err
 	}
 	if f.format != "ndjson" {
-		if err := render(w, run.analysis, f.format, useColor(f.noColor, tty)); err != nil {
-			closeOut()
+		if err := render(out.w, run.analysis, f.format, useColor(f.noColor, out.tty), out.tty); err != nil {
+			out.abort()
 			return err
 		}
 	}
-	if err := closeOut(); err != nil {
+	if err := out.commit(); err != nil {
 		return &exitError{code: exitUsage, err: fmt.Errorf("writing output: %w", err)}
 	}
 	return run.exitFor()

@@ -44,12 +44,11 @@ func newDetectCmd() *cobra.Command {
 		Use:   "detect PATH...",
 		Short: "Show each input's detected format, confidence and one parsed sample",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			plans, _, err := openInputs(args, &f, stdinReader, cmd.ErrOrStderr())
+			plans, _, failed, err := openInputs(args, &f, stdinReader, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
-			failed := false
 			for _, p := range plans {
 				if p.Err != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "faultline: %v\n", p.Err)

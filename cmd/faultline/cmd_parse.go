@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/faultline/faultline/parsers"
 	"github.com/spf13/cobra"
@@ -15,7 +16,7 @@ func newParseCmd() *cobra.Command {
 		Use:   "parse PATH...",
 		Short: "Print the parsed events as NDJSON (for jq, debugging and other tools)",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			plans, _, err := openInputs(args, &f, stdinReader, cmd.ErrOrStderr())
+			plans, _, failed, err := openInputs(args, &f, stdinReader, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -23,7 +24,6 @@ func newParseCmd() *cobra.Command {
 			defer w.Flush()
 			enc := json.NewEncoder(w)
 			enc.SetEscapeHTML(false)
-			failed := false
 			for _, p := range plans {
 				st, err := p.Decode(cmd.Context(), func(batch []parsers.Event) error {
 					for i := range batch {
@@ -52,14 +52,18 @@ func newParseCmd() *cobra.Command {
 }
 
 // reportStats tells what could not be parsed in an input.
-func reportStats(w interface{ Write([]byte) (int, error) }, st *parsers.FileStats) {
+func reportStats(w io.Writer, st *parsers.FileStats) {
 	switch {
 	case st.Lines > 0 && st.Format == "":
-		fmt.Fprintf(w, "faultline: %s: no known format recognised; all %d lines reported as unparsed\n", st.Path, st.Lines)
+		fmt.Fprintf(w, "faultline: %s: no known format recognised; all %d lines reported as unparsed (use --as PATH=FORMAT or --log-format if it is a log)", st.Path, st.Lines)
+		if len(st.UnparsedSamples) > 0 {
+			fmt.Fprintf(w, ", e.g. line %d: %q", st.UnparsedSamples[0].Line, clip(st.UnparsedSamples[0].Text, 120))
+		}
+		fmt.Fprintln(w)
 	case st.Unparsed > 0:
 		fmt.Fprintf(w, "faultline: %s: %d of %d lines not understood as %s", st.Path, st.Unparsed, st.Lines, st.Format)
 		if len(st.UnparsedSamples) > 0 {
-			fmt.Fprintf(w, ", e.g. line %d: %q", st.UnparsedSamples[0].Line, st.UnparsedSamples[0].Text)
+			fmt.Fprintf(w, ", e.g. line %d: %q", st.UnparsedSamples[0].Line, clip(st.UnparsedSamples[0].Text, 120))
 		}
 		fmt.Fprintln(w)
 	}

@@ -90,7 +90,7 @@ func engineFor(dirs, args []string) (*rules.Engine, map[string]bool, error) {
 	}
 	user, err := rules.LoadDir(args[0])
 	if err != nil {
-		return nil, nil, &exitError{code: exitUsage, err: err}
+		return nil, nil, &exitError{code: exitUsage, err: fmt.Errorf("rules: %w", err)}
 	}
 	e, err := loadEngine(append(append([]string{}, dirs...), args[0]))
 	if err != nil {

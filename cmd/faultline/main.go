@@ -51,7 +51,7 @@ func run(args []string) int {
 	defer stop()
 	root := newRootCmd()
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -62,7 +62,13 @@ func run(args []string) int {
 		}
 		return ee.code
 	}
-	fmt.Fprintln(os.Stderr, "faultline:", err)
+	// cobra's own errors (unknown flag, wrong number of arguments) do not
+	// say which command they are about
+	if cmd != nil && cmd != root {
+		fmt.Fprintf(os.Stderr, "%s: %v (see %s --help)\n", cmd.CommandPath(), err, cmd.CommandPath())
+	} else {
+		fmt.Fprintf(os.Stderr, "faultline: %v (see faultline --help)\n", err)
+	}
 	return exitUsage
 }
 
