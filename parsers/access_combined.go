@@ -12,6 +12,10 @@ import (
 //	[$host ]$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent
 //	    ["$http_referer" "$http_user_agent"] [extras…]
 //
+// ingress-nginx before 0.22 wrote "$remote_addr - [$proxy_add_x_forwarded_for]
+// - $remote_user [$time_local] …": the bracketed list goes to Fields as
+// x_forwarded_for.
+//
 // A leading fourth token is the virtual host (Nginx "$host", Apache
 // "%v:%p"; the port is dropped). A leading address list ending in commas
 // is Apache's "%{X-Forwarded-For}i %l %u" behind a proxy: its first
@@ -138,12 +142,43 @@ func token(b []byte, i int) (tok []byte, end int) {
 	return b[i : i+j], i + j
 }
 
+// ingressXFF reads the "[$proxy_add_x_forwarded_for]" of an old
+// ingress-nginx line whose " [" is at b[lb:]: an address list (no '/', so
+// not a time) followed by " - ". It returns the list and the index after
+// its bracket.
+func ingressXFF(b []byte, lb int) (xff []byte, rest int, ok bool) {
+	s := lb + 2
+	rb := bytes.IndexByte(b[s:min(len(b), s+256)], ']')
+	if rb <= 0 || !bytes.HasPrefix(b[s+rb+1:], []byte(" - ")) {
+		return nil, 0, false
+	}
+	x := b[s : s+rb]
+	for _, c := range x {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '.' || c == ':' || c == ',' || c == ' ') {
+			return nil, 0, false
+		}
+	}
+	return x, s + rb + 1, true
+}
+
 // Parse reads one combined/common line with its extras.
 func (p *combinedParser) Parse(b []byte, ev *Event) bool {
 	// head: "[host ]client ident user" before " ["
 	lb := bytes.Index(b, []byte(" ["))
 	if lb <= 0 {
 		return false
+	}
+	var xff []byte
+	if x, rest, ok := ingressXFF(b, lb); ok {
+		// "client - [xff] - user [time] …": the client is the first token
+		xff = x
+		k := bytes.Index(b[rest:], []byte(" ["))
+		if k < 0 || lb < 2 || string(b[lb-2:lb]) != " -" {
+			return false
+		}
+		ev.Client = str(b[:lb-2])
+		ev.Fields = append(ev.Fields, Field{"x_forwarded_for", str(xff)})
+		lb = rest + k
 	}
 	head := b[:lb]
 	var toks [8][]byte
@@ -166,6 +201,7 @@ func (p *combinedParser) Parse(b []byte, ev *Event) bool {
 		i = end
 	}
 	switch {
+	case xff != nil:
 	case list > 0 && n == list+3:
 		// Apache "%{X-Forwarded-For}i %l %u %t …": the first address is the client
 		ev.Client = str(toks[0][:len(toks[0])-1])

@@ -28,6 +28,7 @@ type accessWant struct {
 	ref, ua  string
 	fields   map[string]string
 	zoneless bool // TimeKnownZone must be false
+	epoch    bool // a Unix time: TimeKnownZone and TimeEpoch set, no offset learned
 }
 
 // checkAccess compares an event with what the test expects.
@@ -55,6 +56,7 @@ func checkAccess(t *testing.T, line string, ev *Event, w accessWant) {
 	check("time", gotTime, w.time)
 	if w.time != "" {
 		check("TimeKnownZone", ev.TimeKnownZone, !w.zoneless)
+		check("TimeEpoch", ev.TimeEpoch, w.epoch)
 	}
 	check("client", ev.Client, w.client)
 	check("host", ev.Host, w.host)

@@ -3,7 +3,6 @@ package parsers
 import (
 	"bytes"
 	"time"
-	"unicode/utf8"
 )
 
 // accessJSONParser reads access lines written as one JSON object per line:
@@ -26,11 +25,11 @@ import (
 //	durations   request_time, responsetime, response_time, req_time, rt, duration,
 //	            request_duration;
 //	            upstream_response_time, upstreamtime, upstream_time, urt
-//	upstream    upstream_addr, upstreamhost, upstreamaddr, upstream;
-//	            upstream_status, upstreamstatus
-//	host        http_host, host, server_name, domain, vhost
+//	upstream    upstream_addr, upstreamhost, upstreamaddr, ups_addr, upstream;
+//	            upstream_status, upstreamstatus, ups_status; ups_time
+//	host        http_host, host, server_name, domain, domain_http_host, vhost
 //	referer     http_referer, http_referrer, referer, referrer
-//	user agent  http_user_agent, user_agent, agent, useragent
+//	user agent  http_user_agent, user_agent, agent, useragent, ua
 //	fields      http_x_forwarded_for (as x_forwarded_for), request_id
 //
 // A line must be an object with a status and a request (or method and
@@ -112,21 +111,27 @@ func accessJSONKey(k []byte) (id int, hint bool) {
 		return ajURT, true
 	case "upstreamtime", "upstream_time", "urt":
 		return ajURT, false
+	case "ups_time":
+		return ajURT, true
 	case "upstream_addr":
 		return ajUpstream, true
 	case "upstreamhost", "upstreamaddr", "upstream":
 		return ajUpstream, false
+	case "ups_addr":
+		return ajUpstream, true
 	case "upstream_status":
 		return ajUpstreamStatus, true
 	case "upstreamstatus":
 		return ajUpstreamStatus, false
+	case "ups_status":
+		return ajUpstreamStatus, true
 	case "http_host":
 		return ajHost, true
 	case "host":
 		return ajHost, false
 	case "server_name":
 		return ajServerName, true
-	case "domain", "vhost":
+	case "domain", "vhost", "domain_http_host":
 		return ajServerName, false
 	case "http_referer", "http_referrer":
 		return ajReferer, true
@@ -134,7 +139,7 @@ func accessJSONKey(k []byte) (id int, hint bool) {
 		return ajReferer, false
 	case "http_user_agent":
 		return ajUA, true
-	case "user_agent", "agent", "useragent":
+	case "user_agent", "agent", "useragent", "ua":
 		return ajUA, false
 	case "http_x_forwarded_for":
 		return ajXFF, true
@@ -145,7 +150,8 @@ func accessJSONKey(k []byte) (id int, hint bool) {
 	case "msg", "message":
 		return ajMsg, false
 	case "remote_user", "request_length", "upstream_connect_time", "upstream_header_time",
-		"upstream_cache_status", "server_addr", "server_port", "scheme", "realip_remote_addr":
+		"upstream_cache_status", "server_addr", "server_port", "scheme", "realip_remote_addr",
+		"request_body", "req_body", "body_bytes", "ssl_protocol", "ssl_cipher", "gzip_ratio":
 		return ajAccessHint, true
 	}
 	return ajNone, false
@@ -411,9 +417,9 @@ func (p *accessJSONParser) setTime(ev *Event, v []byte) bool {
 		return false
 	}
 	if t, ok := accessEpoch(v); ok {
-		// An epoch is an exact instant but states no zone: it must not
-		// teach the run an offset, so TimeKnownZone stays false.
-		ev.Time = t
+		// An epoch is an exact instant: no zone is assumed, and none is
+		// stated to teach the run.
+		ev.Time, ev.TimeKnownZone, ev.TimeEpoch = t, true, true
 		return true
 	}
 	return false
@@ -520,68 +526,5 @@ func ajSkipArray(b []byte, i int) (int, bool) {
 // Unknown escapes (Nginx's default "\x22" in a JSON-looking format) are
 // kept as written.
 func ajUnescape(v []byte) []byte {
-	out := make([]byte, 0, len(v))
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c != '\\' || i+1 >= len(v) {
-			out = append(out, c)
-			continue
-		}
-		i++
-		switch v[i] {
-		case '"', '\\', '/':
-			out = append(out, v[i])
-		case 'n':
-			out = append(out, '\n')
-		case 't':
-			out = append(out, '\t')
-		case 'r':
-			out = append(out, '\r')
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'u':
-			if i+4 < len(v) {
-				if r, ok := ajHex4(v[i+1 : i+5]); ok {
-					if r >= 0xD800 && r < 0xDC00 && i+10 < len(v) && v[i+5] == '\\' && v[i+6] == 'u' {
-						if lo, ok := ajHex4(v[i+7 : i+11]); ok && lo >= 0xDC00 && lo < 0xE000 {
-							out = utf8.AppendRune(out, rune(0x10000+(r-0xD800)<<10+(lo-0xDC00)))
-							i += 10
-							continue
-						}
-					}
-					if r < 0x80 {
-						out = append(out, byte(r))
-					} else {
-						out = utf8.AppendRune(out, rune(r))
-					}
-					i += 4
-					continue
-				}
-			}
-			out = append(out, '\\', 'u')
-		default:
-			out = append(out, '\\', v[i])
-		}
-	}
-	return out
-}
-
-// ajHex4 parses the four hex digits of a \uXXXX escape.
-func ajHex4(b []byte) (int, bool) {
-	n := 0
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			n = n*16 + int(c-'0')
-		case c >= 'a' && c <= 'f':
-			n = n*16 + int(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			n = n*16 + int(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	return n, true
+	return appendJSONUnescaped(make([]byte, 0, len(v)), v)
 }

@@ -516,7 +516,7 @@ func (p *templateParser) assign(f *tplField, v []byte, ev *Event, tt *tplTime) b
 			return false
 		}
 		if !tt.haveFull {
-			tt.full, tt.haveFull = t, true
+			tt.full, tt.haveFull, tt.epoch = t, true, true
 		}
 	case tkTimeStrf:
 		if !tplStrfParse(f.strf, v, tt) {
@@ -631,6 +631,7 @@ func tplEpoch(v []byte, unit float64) (time.Time, bool) {
 type tplTime struct {
 	full               time.Time // a complete stamp ($time_local, %t, $msec)
 	haveFull           bool
+	epoch              bool // full came from a Unix time
 	y, mo, d, h, mi, s int
 	haveDate           bool
 	nsec               int
@@ -649,8 +650,12 @@ func (tt *tplTime) resolve(ev *Event, clock *Clock) bool {
 			t = t.Add(time.Duration(tt.nsec))
 		}
 		ev.Time = t
-		if tt.zone {
+		switch {
+		case tt.zone:
 			ev.TimeKnownZone, ev.ZoneOffset = true, int32(tt.off)
+		case tt.epoch:
+			// a Unix time is an exact instant that states no zone
+			ev.TimeKnownZone, ev.TimeEpoch = true, true
 		}
 	case tt.haveDate && tt.mo != 0 && tt.y != 0: // %d without month and year dates nothing
 		h := tt.h
@@ -1380,7 +1385,7 @@ func tplStrfParse(format string, v []byte, tt *tplTime) bool {
 			var t time.Time
 			t, ok = tplEpoch(v[k:j], 1)
 			if ok && !tt.haveFull {
-				tt.full, tt.haveFull = t, true
+				tt.full, tt.haveFull, tt.epoch = t, true, true
 			}
 		case 'n', 't':
 			k := j

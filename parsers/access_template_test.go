@@ -47,7 +47,7 @@ func TestTemplateParse(t *testing.T) {
 			accessWant{time: "2026-11-20T13:02:11Z", client: "2001:db8::1", host: "shop.example.com", method: "GET", path: "/checkout?step=2", proto: "HTTP/2.0", status: 502, fields: map[string]string{"remote_port": "51234", "scheme": "https"}}},
 		{"nginx uri is_args args, msec", TemplateNginx, `$msec $remote_addr $request_method $uri$is_args$args $status $bytes_sent $request_time`,
 			`1763647331.123 192.0.2.9 GET /search?q=shoes 200 9120 0.231`,
-			accessWant{time: "2025-11-20T14:02:11.123Z", zoneless: true, client: "192.0.2.9", method: "GET", path: "/search?q=shoes", status: 200, bytes: 9120, rt: "0.231"}},
+			accessWant{time: "2025-11-20T14:02:11.123Z", epoch: true, client: "192.0.2.9", method: "GET", path: "/search?q=shoes", status: 200, bytes: 9120, rt: "0.231"}},
 		{"nginx escape=json", TemplateNginx, `log_format json escape=json '{"time":"$time_iso8601","remote_addr":"$remote_addr","request":"$request","status":$status,"request_time":$request_time,"upstream_response_time":"$upstream_response_time","http_user_agent":"$http_user_agent"}';`,
 			`{"time":"2026-11-20T14:02:11+01:00","remote_addr":"192.0.2.7","request":"GET /a\"b HTTP/1.1","status":502,"request_time":1.5,"upstream_response_time":"1.499","http_user_agent":"x \"y\" \\ z"}`,
 			accessWant{time: "2026-11-20T13:02:11Z", client: "192.0.2.7", method: "GET", path: `/a"b`, proto: "HTTP/1.1", status: 502, rt: "1.5", urt: "1.499", ua: `x "y" \ z`}},
@@ -74,7 +74,7 @@ func TestTemplateParse(t *testing.T) {
 			accessWant{time: "2026-11-20T13:02:11Z", client: "192.0.2.7", method: "GET", path: "/app/", proto: "HTTP/1.1", status: 502, bytes: 401, rt: "0.010482", upstream: "http://10.0.0.5:8080", ref: "https://shop.example.com/", fields: map[string]string{"original_status": "200", "duration": "0", "UNIQUE_ID": "ZT9kE38AAQEAAAfX1R4AAAAB", "log_id": "R3p9aCf2Bbg", "keepalive_requests": "0", "conn_status": "+"}}},
 		{"apache %{sec}t and %V", TemplateApache, `%{sec}t %V %a \"%r\" %s %b`,
 			`1763647331 shop.example.com 192.0.2.1 "GET / HTTP/1.1" 200 -`,
-			accessWant{time: "2025-11-20T14:02:11Z", zoneless: true, host: "shop.example.com", client: "192.0.2.1", method: "GET", path: "/", proto: "HTTP/1.1", status: 200}},
+			accessWant{time: "2025-11-20T14:02:11Z", epoch: true, host: "shop.example.com", client: "192.0.2.1", method: "GET", path: "/", proto: "HTTP/1.1", status: 200}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -23,6 +23,11 @@ import (
 // Upstream. Message is the message with the APR error in front of it
 // ("(104)Connection reset by peer: AH01102: error reading status line …")
 // so that rules see both, without the client and the referer.
+//
+// mod_wsgi logs a Python traceback one line per error-log line; the lines
+// of one process that carry "Traceback (most recent call last):", its
+// indented frames and the exception line are joined to the line before
+// them, and Message holds their messages line by line.
 var apacheErrorFormat = &Format{
 	ID:    FormatApacheError,
 	Title: "Apache httpd error log (2.2 and 2.4)",
@@ -43,6 +48,60 @@ var apacheErrorFormat = &Format{
 // apacheErrorParser parses one Apache error log input.
 type apacheErrorParser struct {
 	clock *Clock
+
+	// joining state: the pid of the entry being joined, and whether it is
+	// inside a Python traceback
+	pid     int
+	inTrace bool
+	scratch Event
+}
+
+// apacheTraceHint reports lines that may carry a traceback line, so that
+// only those are parsed twice.
+func apacheTraceHint(line []byte) bool {
+	return bytes.Contains(line, []byte("] Traceback (most recent call last):")) || bytes.Contains(line, []byte("]   ")) ||
+		bytes.Contains(line, []byte("Error: ")) || bytes.Contains(line, []byte("Exception: "))
+}
+
+// Continues joins a Python traceback that mod_wsgi wrote line by line to
+// the line of the same process before it.
+func (p *apacheErrorParser) Continues(line []byte) bool {
+	pid, inTrace := p.pid, p.inTrace
+	p.inTrace = false
+	if !apacheTraceHint(line) {
+		// most lines: only their pid is needed, for the lines after them
+		p.pid = 0
+		if k := bytes.Index(line, []byte("] [pid ")); k > 0 {
+			j := k + 7
+			for j < len(line) && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			p.pid, _ = atoi(line[k+7 : j])
+		}
+		return false
+	}
+	ev := &p.scratch
+	*ev = Event{}
+	ok := p.Parse(line, ev)
+	p.pid = ev.PID
+	if !ok {
+		p.pid = 0
+	}
+	cont := false
+	if ok && pid != 0 && ev.PID == pid {
+		m := []byte(ev.Message)
+		switch {
+		case bytes.HasPrefix(m, []byte("Traceback (most recent call last):")):
+			cont, p.inTrace = true, true
+		case inTrace && bytes.Contains(line, []byte("]   ")):
+			// an indented frame or source line (the message is trimmed)
+			cont, p.inTrace = true, true
+		case inTrace && appExceptionName(m, false):
+			cont = true // the exception ends the traceback
+		}
+	}
+	*ev = Event{} // keep no reference to line
+	return cont
 }
 
 // apacheStamp parses the stamp between the brackets at b[1:] — "Fri Nov 20
@@ -139,6 +198,36 @@ func apacheLevel(b []byte) (Level, bool) {
 
 // Parse reads one Apache error entry.
 func (p *apacheErrorParser) Parse(b []byte, ev *Event) bool {
+	ev.RequestTime, ev.UpstreamTime = -1, -1
+	nl := bytes.IndexByte(b, '\n')
+	if nl < 0 {
+		return p.parseLine(b, ev)
+	}
+	// a joined traceback: the first line's fields, every line's message
+	if !p.parseLine(b[:nl], ev) {
+		return false
+	}
+	msg := []byte(ev.Message)
+	for rest := b[nl+1:]; len(rest) > 0; {
+		line := rest
+		if k := bytes.IndexByte(rest, '\n'); k >= 0 {
+			line, rest = rest[:k], rest[k+1:]
+		} else {
+			rest = nil
+		}
+		var e Event
+		if p.parseLine(line, &e) {
+			msg = append(append(msg, '\n'), e.Message...)
+		} else {
+			msg = append(append(msg, '\n'), line...)
+		}
+	}
+	ev.Message = string(msg)
+	return true
+}
+
+// parseLine reads one error-log line.
+func (p *apacheErrorParser) parseLine(b []byte, ev *Event) bool {
 	y, mo, d, h, mi, s, nsec, i, ok := p.apacheStamp(b)
 	if !ok || i+3 > len(b) || b[i] != ' ' || b[i+1] != '[' {
 		return false

@@ -320,7 +320,7 @@ func appTimeValue(b []byte, clock *Clock, ev *Event) bool {
 	if len(b) > 0 && b[0] >= '0' && b[0] <= '9' && (len(b) < 5 || (b[4] != '-' && b[4] != '/')) {
 		t, ok := appEpoch(b)
 		if ok {
-			ev.Time, ev.TimeKnownZone, ev.ZoneOffset = t, true, 0
+			ev.Time, ev.TimeKnownZone, ev.TimeEpoch = t, true, true
 		}
 		return ok
 	}
@@ -884,7 +884,7 @@ func (p *appJSONParser) visit(ev *Event, kind int, v []byte, esc bool) {
 	case "timestamp.seconds":
 		if !p.hasTime && kind == jsNumber {
 			if t, ok := appEpoch(v); ok {
-				ev.Time, ev.TimeKnownZone, p.hasTime = t, true, true
+				ev.Time, ev.TimeKnownZone, ev.TimeEpoch, p.hasTime = t, true, true, true
 				return
 			}
 		}
@@ -1074,7 +1074,8 @@ func appDurationKey(key, v []byte, isStr bool) (float64, bool) {
 func (p *appJSONParser) compose(ev *Event) {
 	var base string
 	if p.msg != nil {
-		base = appTrimRight(p.text(p.msg, p.msgEsc))
+		// Prisma and others start messages with a line break
+		base = strings.TrimSpace(p.text(p.msg, p.msgEsc))
 	}
 	if len(p.errs) == 0 {
 		ev.Message = base

@@ -2,6 +2,7 @@ package parsers
 
 import (
 	"bytes"
+	"strings"
 )
 
 // appLogfmtFormat is logfmt: space-separated key=value pairs with quoted
@@ -10,7 +11,10 @@ import (
 // terminal (time="…" level=error msg="…"), slog's TextHandler, and Heroku's
 // router (at=error code=H12 desc="Request timeout" … status=503), with or
 // without the "2026-11-20T14:02:10.123456+00:00 heroku[router]: " prefix
-// of `heroku logs`.
+// of `heroku logs`. Behind that prefix a line may also be plain text: the
+// platform's own messages ("heroku[web.1]: State changed from up to
+// crashed", "Process exited with status 137", "Error R14 (Memory quota
+// exceeded)", read as errors) and applications' output ("app[web.1]: …").
 //
 // A line needs at least two pairs, a level or message key (level, lvl,
 // severity, at, msg, message, desc …) and few stray words; err/error/
@@ -28,6 +32,30 @@ var appLogfmtFormat = &Format{
 	},
 	Generic: true,
 	New:     func(cfg Config) (Parser, error) { return &appLogfmtParser{clock: cfg.Clock}, nil },
+}
+
+// herokuText reads the plain text after a Heroku "source[dyno]: " prefix.
+func herokuText(msg []byte, ev *Event) bool {
+	msg = trimSpace(msg)
+	if len(msg) == 0 {
+		return false
+	}
+	ev.Message = str(msg)
+	if !strings.HasPrefix(ev.Module, "heroku[") {
+		return true // an application's own line
+	}
+	switch {
+	case bytes.HasPrefix(msg, []byte("Error ")) && len(msg) > 10 && msg[6] >= 'A' && msg[6] <= 'Z' && isDigits(msg[7:9]):
+		// "Error R14 (Memory quota exceeded)", "Error R10 (Boot timeout) -> …"
+		ev.Level, ev.Code = LevelError, str(msg[6:9])
+	case bytes.HasSuffix(msg, []byte(" to crashed")):
+		ev.Level = LevelError
+	case bytes.HasPrefix(msg, []byte("Process exited with status ")):
+		if st := msg[27:]; len(st) > 0 && !(len(st) == 1 && st[0] == '0') {
+			ev.Level = LevelError
+		}
+	}
+	return true
 }
 
 // appLogfmtParser reads logfmt lines.
@@ -107,6 +135,11 @@ func (p *appLogfmtParser) Parse(b []byte, ev *Event) bool {
 			}
 			for i < len(b) && b[i] == ' ' {
 				i++
+			}
+			if m := ev.Module; len(m) > 3 && m[len(m)-1] == ']' && strings.IndexByte(m, '[') > 0 {
+				if _, _, _, _, bare, _, ok := appLogfmtPair(b, i); !ok || bare {
+					return herokuText(b[i:], ev)
+				}
 			}
 		}
 	}

@@ -45,6 +45,21 @@ func TestAppLogfmtParse(t *testing.T) {
 		{"no time", `level=error caller=worker.go:44 msg="job failed" job=send_receipt err="redis: connection pool timeout"`, appWant{level: LevelError, msg: "job failed\nredis: connection pool timeout"}},
 		{"epoch ts", `ts=1795183330.123 level=debug msg=tick`, appWant{time: "2026-11-20T14:02:10.123Z", known: true, level: LevelDebug, msg: "tick"}},
 		{"upper-case keys", `Level=error Msg="boom" Status=500`, appWant{level: LevelError, msg: "boom", status: 500}},
+		{"heroku dyno crashed", `2026-11-20T14:02:44.100000+00:00 heroku[web.1]: State changed from up to crashed`, appWant{
+			time: "2026-11-20T14:02:44.1Z", known: true, level: LevelError, module: "heroku[web.1]", msg: "State changed from up to crashed",
+		}},
+		{"heroku memory quota", `2026-11-20T14:02:45.000000+00:00 heroku[worker.1]: Error R14 (Memory quota exceeded)`, appWant{
+			time: "2026-11-20T14:02:45Z", known: true, level: LevelError, module: "heroku[worker.1]", code: "R14", msg: "Error R14 (Memory quota exceeded)",
+		}},
+		{"heroku exit status", `2026-11-20T14:02:46.000000+00:00 heroku[web.1]: Process exited with status 137`, appWant{
+			time: "2026-11-20T14:02:46Z", known: true, level: LevelError, module: "heroku[web.1]", msg: "Process exited with status 137",
+		}},
+		{"heroku clean start", `2026-11-20T14:02:47.000000+00:00 heroku[web.1]: Starting process with command ` + "`bundle exec puma -C config/puma.rb`", appWant{
+			time: "2026-11-20T14:02:47Z", known: true, module: "heroku[web.1]", msg: "Starting process with command `bundle exec puma -C config/puma.rb`",
+		}},
+		{"heroku app output", `2026-11-20T14:02:48.000000+00:00 app[web.1]: USER_AGENT environment variable not set`, appWant{
+			time: "2026-11-20T14:02:48Z", known: true, module: "app[web.1]", msg: "USER_AGENT environment variable not set",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,7 +88,7 @@ func TestAppLogfmtRejects(t *testing.T) {
 		`2026/11/20 14:02:11 [error] 811#811: *4 connect() failed (111: Connection refused), client: 192.0.2.7, server: example.com`,
 		`{"level":"error","msg":"x"}`,
 		`Nov 20 14:02:10 web-01 app[812]: level=error msg="x"`,
-		`2026-11-20T14:02:44.100000+00:00 heroku[web.1]: State changed from up to crashed`,
+		`2026-11-20T14:02:44.100000+00:00 web-01 app[812]: just text`,
 		`[2026-11-20 14:02:10 +0000] [812] [ERROR] level=error msg=x`,
 	} {
 		if ev, ok := appParseOne(t, appLogfmtFormat, line); ok {

@@ -75,6 +75,8 @@ const (
 	atNode                   // inside a Node error (frames, {props}, "Node.js v…")
 	atClosed                 // after a line that takes no continuation (request lines, uWSGI's own lines)
 	atUnknown                // the first line of the input, which the joiner never sees
+	atRuby                   // inside a Ruby Logger entry: every line up to the next header is its message
+	atRails                  // after a plain Rails "Completed 500 …": the exception and its frames follow
 )
 
 // Header kinds.
@@ -94,6 +96,7 @@ type appTextParser struct {
 	tagLen int
 	hdr    appHdr // scratch for Continues
 	crash  int    // lines seen since a Node crash header
+	errEnt bool   // the current entry's header is at error level or worse
 }
 
 // appHdr is what a header line says, as offsets into the line.
@@ -103,6 +106,7 @@ type appHdr struct {
 	st     appStamp
 	stamp  bool // st is set
 	ctime  bool // st came from a ctime stamp (uWSGI)
+	noYear bool // st has no year (klog): the clock supplies it
 	level  Level
 	pid    int
 	mod    [2]int
@@ -114,6 +118,7 @@ type appHdr struct {
 	client [2]int
 	bytes  int64
 	rt     float64
+	code   [2]int // Node's warning code "[DEP0018]" (without brackets)
 }
 
 // reset clears h for the next line.
@@ -297,7 +302,7 @@ func (p *appTextParser) header(b []byte, h *appHdr) bool {
 		h.reset()
 		h.next = atHeader
 	case c >= 'A' && c <= 'Z':
-		if p.rubyHeader(b, h) || p.levelFirstHeader(b, h) {
+		if p.klogHeader(b, h) || p.rubyHeader(b, h) || p.levelFirstHeader(b, h) {
 			return true
 		}
 		h.reset()
@@ -737,18 +742,19 @@ func (p *appTextParser) rubyHeader(b []byte, h *appHdr) bool {
 	}
 	h.msg = min(len(b), m+colon+2)
 	h.kind, h.stamp = ahLog, true
+	h.next = atRuby
 	// Rails tags: "[req-id] [other] "
 	t := h.msg
 	for t < len(b) && b[t] == '[' {
 		rb := bytes.IndexByte(b[t:], ']')
-		if rb < 0 || rb > 78 || t+rb+1 >= len(b) || b[t+rb+1] != ' ' {
+		if rb < 0 || rb > 78 || t+rb+1 < len(b) && b[t+rb+1] != ' ' {
 			break
 		}
-		t += rb + 2
+		t += rb + 2 // a tag may end the line: the message follows on the next
 	}
 	if t > h.msg {
-		h.tag = [2]int{h.msg, t - 1}
-		h.msg = t
+		h.tag = [2]int{h.msg, min(t-1, len(b))}
+		h.msg = min(t, len(b))
 	}
 	appRailsRequest(b, h)
 	return true
@@ -797,6 +803,75 @@ func appRailsRequest(b []byte, h *appHdr) {
 			}
 		}
 	}
+}
+
+// klogHeader reads Kubernetes' klog (glog) lines, which controllers,
+// ingress-nginx and cluster components write:
+// "E1120 14:02:10.123456    1234 reflector.go:138] message" — the level
+// letter (I, W, E, F), a year-less month and day, the time, the pid, and
+// the source file and line (Module).
+func (p *appTextParser) klogHeader(b []byte, h *appHdr) bool {
+	if len(b) < 24 || b[5] != ' ' || b[8] != ':' || b[11] != ':' {
+		return false
+	}
+	var l Level
+	switch b[0] {
+	case 'I':
+		l = LevelInfo
+	case 'W':
+		l = LevelWarn
+	case 'E':
+		l = LevelError
+	case 'F':
+		l = LevelCrit
+	default:
+		return false
+	}
+	mo, ok1 := digits2(b, 1)
+	d, ok2 := digits2(b, 3)
+	hh, ok3 := digits2(b, 6)
+	mi, ok4 := digits2(b, 9)
+	s, ok5 := digits2(b, 12)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) || mo < 1 || mo > 12 || d < 1 || d > 31 {
+		return false
+	}
+	i := 14
+	nsec := 0
+	if i < len(b) && b[i] == '.' {
+		nsec, i = fraction(b, i+1)
+	}
+	k := i
+	for k < len(b) && b[k] == ' ' {
+		k++
+	}
+	if k == i {
+		return false
+	}
+	p0 := k
+	for k < len(b) && b[k] >= '0' && b[k] <= '9' {
+		k++
+	}
+	if k == p0 || k >= len(b) || b[k] != ' ' {
+		return false
+	}
+	pid, _ := atoi(b[p0:k])
+	k++
+	f0 := k
+	for k < len(b) && b[k] != ']' && b[k] != ' ' {
+		k++
+	}
+	if k >= len(b) || b[k] != ']' || k == f0 || bytes.IndexByte(b[f0:k], ':') < 0 {
+		return false
+	}
+	h.kind, h.level, h.pid = ahLog, l, pid
+	h.st = appStamp{mo: mo, d: d, h: hh, mi: mi, s: s, nsec: nsec}
+	h.stamp, h.noYear = true, true
+	h.mod = [2]int{f0, k}
+	h.msg = k + 1
+	for h.msg < len(b) && b[h.msg] == ' ' {
+		h.msg++
+	}
+	return true
 }
 
 // levelFirstHeader: "ERROR:root:message", "ERROR:    message" (uvicorn,
@@ -879,6 +954,11 @@ func (p *appTextParser) levelFirstHeader(b []byte, h *appHdr) bool {
 		}
 		end, ok := appParseISO(b[k:], &h.st)
 		if !ok {
+			// Log4j "%p %c - %m": "ERROR com.example.App - NullPointerException"
+			if mod, msg, ok := appLoggerDash(b, k); ok && bytes.IndexByte(b[mod[0]:mod[1]], '.') > 0 {
+				h.level, h.mod, h.msg = l, mod, msg
+				return true
+			}
 			return false
 		}
 		h.stamp, h.level = true, l
@@ -1050,6 +1130,9 @@ var appUWSGIFirst = func() (set [256]bool) {
 // Node's and Ruby's crash headers).
 func (p *appTextParser) otherHeader(b []byte, h *appHdr) bool {
 	h.kind = ahLog
+	if p.railsPlain(b, h) {
+		return true
+	}
 	// uWSGI: "Fri Nov 20 14:02:10 2026 - message"
 	if end, ok := appCtime(b, 0, &h.st); ok && len(b)-end > 3 && string(b[end:end+3]) == " - " {
 		h.stamp, h.ctime = true, true
@@ -1062,6 +1145,9 @@ func (p *appTextParser) otherHeader(b []byte, h *appHdr) bool {
 		h.msg = 0
 		h.level = appUWSGILevel(b)
 		h.next = atClosed
+		return true
+	}
+	if p.nodeWarning(b, h) {
 		return true
 	}
 	h.kind = ahTrace
@@ -1100,6 +1186,88 @@ func (p *appTextParser) otherHeader(b []byte, h *appHdr) bool {
 		return true
 	}
 	return false
+}
+
+// nodeWarning reads Node's process warnings:
+// "(node:764) [DEP0018] DeprecationWarning: Unhandled promise rejections
+// are deprecated. …", "(node:12345) MaxListenersExceededWarning: …",
+// "(node:12) UnhandledPromiseRejectionWarning: Error: …" (Node ≤ 14, with
+// the error's frames after it).
+func (p *appTextParser) nodeWarning(b []byte, h *appHdr) bool {
+	if len(b) < 12 || string(b[:6]) != "(node:" {
+		return false
+	}
+	k := 6
+	for k < len(b) && b[k] >= '0' && b[k] <= '9' {
+		k++
+	}
+	if k == 6 || k+1 >= len(b) || b[k] != ')' || b[k+1] != ' ' {
+		return false
+	}
+	pid, _ := atoi(b[6:k])
+	i := k + 2
+	if i < len(b) && b[i] == '[' {
+		rb := bytes.IndexByte(b[i:], ']')
+		if rb < 2 || rb > 32 || i+rb+1 >= len(b) || b[i+rb+1] != ' ' {
+			return false
+		}
+		h.code = [2]int{i + 1, i + rb}
+		i += rb + 2
+	}
+	j := i
+	for j < len(b) && (isAlnum(b[j]) || b[j] == '_') {
+		j++
+	}
+	if j == i || j >= len(b) || b[j] != ':' {
+		return false
+	}
+	h.kind, h.pid, h.msg, h.next = ahLog, pid, i, atNode
+	h.level = LevelError
+	if bytes.HasSuffix(b[i:j], []byte("Warning")) {
+		h.level = LevelWarn
+	}
+	return true
+}
+
+// railsPlain reads the lines Rails writes without Logger's prefix
+// (development.log, and production.log before Rails 5):
+// "Started GET "/articles/1" for 127.0.0.1 at 2026-11-20 14:02:10 +0000",
+// "Processing by ArticlesController#show as HTML" and "Completed 500
+// Internal Server Error in 49ms (…)", whose level follows its status and
+// after which the exception and its frames follow.
+func (p *appTextParser) railsPlain(b []byte, h *appHdr) bool {
+	switch {
+	case bytes.HasPrefix(b, []byte("Started ")):
+		appRailsRequest(b, h)
+		at := bytes.LastIndex(b, []byte(" at "))
+		if h.path[1] == 0 || at < 0 {
+			return false
+		}
+		end, ok := appParseISO(b[at+4:], &h.st)
+		if !ok || at+4+end != len(appTrimRightBytes(b)) {
+			return false
+		}
+		h.stamp = true
+	case bytes.HasPrefix(b, []byte("Processing by ")):
+		k := bytes.Index(b, []byte(" as "))
+		if k < 15 || bytes.IndexByte(b[14:k], '#') < 0 || bytes.IndexByte(b[14:k], ' ') >= 0 {
+			return false
+		}
+		h.mod = [2]int{14, k}
+	case bytes.HasPrefix(b, []byte("Completed ")):
+		appRailsRequest(b, h)
+		if h.status == 0 || bytes.Index(b, []byte(" in ")) < 0 {
+			return false
+		}
+		h.level = LevelFromStatus(h.status)
+		if h.status >= 500 {
+			h.next = atRails
+		}
+	default:
+		return false
+	}
+	h.msg = 0
+	return true
 }
 
 // appUWSGILine reports uWSGI's own unstamped lines.
@@ -1297,6 +1465,7 @@ func (p *appTextParser) Continues(line []byte) bool {
 	h := &p.hdr
 	if p.header(line, h) {
 		p.state = h.next
+		p.errEnt = h.level >= LevelError
 		p.crash = 0
 		p.tagLen = 0
 		if h.tag[1] > h.tag[0] && h.tag[1]-h.tag[0] <= len(p.tag) {
@@ -1325,6 +1494,24 @@ func (p *appTextParser) continuation(b []byte) bool {
 		return true
 	}
 	switch p.state {
+	case atRuby:
+		// Logger writes a multi-line message as it is: every line up to the
+		// next "X, [" header belongs to the entry, except the tagged lines
+		// of another request
+		var h appHdr
+		tagged := appRailsTagLine(b)
+		if !tagged && !p.header(b, &h) {
+			return true
+		}
+	case atRails:
+		// "NameError (uninitialized constant X):", "app/x.rb:7:in `show'",
+		// "app/views/layouts/application.html.erb:6:in `_app_views…'"
+		if appExceptionName(b, false) {
+			return true
+		}
+		if k := bytes.Index(b, []byte(":in `")); k > 0 && bytes.IndexByte(b[:k], ' ') < 0 {
+			return true
+		}
 	case atPyFrames:
 		if appExceptionName(b, false) {
 			p.state = atPyDone
@@ -1337,7 +1524,10 @@ func (p *appTextParser) continuation(b []byte) bool {
 		}
 	case atNodeCrash:
 		p.crash++
-		if appJSError(b) || appQualifiedException(b) {
+		// after the source line and its caret, the error: "Error: …",
+		// "UnhandledPromiseRejection: …", "[UnhandledPromiseRejection: …] {"
+		if appJSError(b) || appQualifiedException(b) || p.crash > 2 && (appExceptionName(b, false) ||
+			b[0] == '[' && appExceptionName(b[1:], false)) {
 			p.state = atNode
 			return true
 		}
@@ -1384,6 +1574,13 @@ func (p *appTextParser) continuation(b []byte) bool {
 		return i < len(b) && b[i] == ' '
 	case appQualifiedException(b):
 		return true
+	case p.errEnt && p.state == atHeader && appJSError(b):
+		// the exception an error line reports, on the line after it:
+		// "[…] [ERROR] Exception in worker process" / "UnboundLocalError: …",
+		// "… error: request failed" / "Error: connect ECONNREFUSED …" and
+		// its frames and {props}
+		p.state = atNode
+		return true
 	case p.tagLen > 0 && len(b) > p.tagLen && string(b[:p.tagLen]) == string(p.tag[:p.tagLen]) && b[p.tagLen] == ' ':
 		return true
 	}
@@ -1423,10 +1620,16 @@ func (p *appTextParser) Parse(b []byte, ev *Event) bool {
 	if !p.header(first, &h) {
 		return false
 	}
+	if h.noYear {
+		h.st.y = p.clock.Year(h.st.mo, h.st.d)
+	}
 	if h.stamp && !appSetTime(&h.st, p.clock, ev) {
 		return false
 	}
 	ev.Level, ev.PID = h.level, h.pid
+	if h.code[1] > h.code[0] {
+		ev.Code = str(first[h.code[0]:h.code[1]])
+	}
 	if h.mod[1] > h.mod[0] {
 		ev.Module = str(first[h.mod[0]:h.mod[1]])
 	}

@@ -18,6 +18,26 @@ func TestAppTextHeaders(t *testing.T) {
 			time: "2026-11-20T14:02:10.123Z", level: LevelError, module: "django.request", msg: "Internal Server Error: /checkout",
 		}},
 		{"python basicConfig", "ERROR:root:payment webhook signature mismatch", appWant{level: LevelError, module: "root", msg: "payment webhook signature mismatch"}},
+		{"klog error", `E0617 15:42:54.123456       1 reflector.go:138] Failed to watch *v1.Endpoints: forbidden`, appWant{
+			time: "2026-06-17T15:42:54.123456Z", level: LevelError, pid: 1, module: "reflector.go:138", msg: "Failed to watch *v1.Endpoints: forbidden",
+		}},
+		{"klog fatal, structured", `F1120 14:02:10.5      42 main.go:42] "Unable to start" err="bind: address already in use"`, appWant{
+			time: "2026-11-20T14:02:10.5Z", level: LevelCrit, pid: 42, module: "main.go:42", msg: `"Unable to start" err="bind: address already in use"`,
+		}},
+		{"log4j level logger dash", "ERROR com.example.App - NullPointerException", appWant{level: LevelError, module: "com.example.App", msg: "NullPointerException"}},
+		{"node deprecation warning", "(node:764) [DEP0018] DeprecationWarning: Unhandled promise rejections are deprecated.", appWant{
+			level: LevelWarn, pid: 764, code: "DEP0018", msg: "DeprecationWarning: Unhandled promise rejections are deprecated.",
+		}},
+		{"node max listeners", "(node:12345) MaxListenersExceededWarning: Possible EventEmitter memory leak detected.", appWant{
+			level: LevelWarn, pid: 12345, msg: "MaxListenersExceededWarning: Possible EventEmitter memory leak detected.",
+		}},
+		{"rails started, plain", `Started GET "/articles/1" for 127.0.0.1 at 2018-06-27 15:42:44 +0200`, appWant{
+			time: "2018-06-27T13:42:44Z", known: true, method: "GET", path: "/articles/1", client: "127.0.0.1", msg: `Started GET "/articles/1" for 127.0.0.1 at 2018-06-27 15:42:44 +0200`,
+		}},
+		{"rails processing, plain", "Processing by ArticlesController#show as HTML", appWant{module: "ArticlesController#show", msg: "Processing by ArticlesController#show as HTML"}},
+		{"rails completed 500, plain", "Completed 500 Internal Server Error in 49ms (ActiveRecord: 0.0ms)", appWant{
+			level: LevelError, status: 500, rt: 0.049, msg: "Completed 500 Internal Server Error in 49ms (ActiveRecord: 0.0ms)",
+		}},
 		{"python basicConfig with colon in message", "WARNING:django.request:Not Found: /favicon.ico", appWant{level: LevelWarn, module: "django.request", msg: "Not Found: /favicon.ico"}},
 		{"asctime - name - level", "2026-11-20 14:02:14,010 - shop.payments - ERROR - charge failed for order 10233", appWant{
 			time: "2026-11-20T14:02:14.01Z", level: LevelError, module: "shop.payments", msg: "charge failed for order 10233",
@@ -248,7 +268,9 @@ func TestAppTextJoin(t *testing.T) {
 			[]ent{{1, 8, true}}, map[int64]string{1: "Error: boom"}},
 		{"uwsgi request at stream start takes no traceback", "[pid: 1234|app: 0|req: 1/1] 192.0.2.1 () {34 vars in 512 bytes} [Fri Nov 20 14:02:10 2026] GET / => generated 0 bytes in 4 msecs (HTTP/1.1 500) 0 headers in 0 bytes (0 switches on core 0)\nTraceback (most recent call last):\nValueError: boom",
 			[]ent{{1, 1, true}, {2, 2, true}}, nil},
-		{"node error with props", "2026-11-20T14:02:10.123Z error: x\nError: connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16) {\n  errno: -111,\n  code: 'ECONNREFUSED'\n}\nError: second", []ent{{1, 1, true}, {2, 5, true}, {7, 1, true}}, nil},
+		// the error an error-level line reports is printed under it and
+		// belongs to it; a bare one after it starts its own entry
+		{"node error with props", "2026-11-20T14:02:10.123Z error: x\nError: connect ECONNREFUSED 127.0.0.1:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16) {\n  errno: -111,\n  code: 'ECONNREFUSED'\n}\nError: second", []ent{{1, 6, true}, {7, 1, true}}, nil},
 		{"laravel stacktrace", strings.Join([]string{
 			`[2026-11-20 14:02:10] production.ERROR: SQLSTATE[HY000] [2002] Connection refused {"exception":"[object] (PDOException(code: 2002): x at /var/www/a.php:65)`,
 			"[stacktrace]",
@@ -261,6 +283,23 @@ func TestAppTextJoin(t *testing.T) {
 			`"} `,
 			"[2026-11-20 14:02:11] production.INFO: next",
 		}, "\n"), []ent{{1, 9, true}, {10, 1, true}}, nil},
+		{"rails plain: the exception and frames after Completed 500", strings.Join([]string{
+			"Completed 500 Internal Server Error in 42ms",
+			"",
+			"ActionView::Template::Error (Could not find a JavaScript runtime.):",
+			"    3: <head>",
+			"app/views/layouts/application.html.erb:6:in `_app_views_layouts_application_html_erb'",
+			"",
+			"Started GET \"/\" for 127.0.0.1 at 2015-02-26 11:36:31 +0100",
+		}, "\n"), []ent{{1, 5, true}, {7, 1, true}}, nil},
+		{"ruby logger: a multi-line message without prefixes", strings.Join([]string{
+			"F, [2023-09-07T12:56:11.954949 #2] FATAL -- : [9e6cf5c0-457c-47aa-9099-a5923e41b1ce]",
+			"[9e6cf5c0-457c-47aa-9099-a5923e41b1ce] ActionView::Template::Error (PG::UndefinedTable: ERROR:  missing FROM-clause entry for table \"terminals\"",
+			"LINE 2:         LOWER(Terminals.Model) LIKE '%a%'",
+			"                ^",
+			"):",
+			"I, [2023-09-07T12:56:12.000000 #2]  INFO -- : [aa00aa00-457c-47aa-9099-a5923e41b1ce] Started GET \"/\" for 10.0.0.1 at 2023-09-07 12:56:12 +0000",
+		}, "\n"), []ent{{1, 5, true}, {6, 1, true}}, nil},
 		{"rails tagged backtrace", strings.Join([]string{
 			"F, [2026-11-20T14:02:10.105122 #1234] FATAL -- : [8f5f0f1a-5a5b-4c5e-9d5a-1b2c3d4e5f60]   ",
 			"[8f5f0f1a-5a5b-4c5e-9d5a-1b2c3d4e5f60] ActiveRecord::ConnectionTimeoutError (could not obtain a connection from the pool within 5.000 seconds):",

@@ -37,6 +37,14 @@ type Clock struct {
 	year      int
 	lastMonth int
 	usedYear  bool // Year was called: the input's stamps carry no year
+
+	// yearHint is the full timestamp a wrapper put on the current line
+	// (CRI, docker logs -t, Docker json-file, Heroku): a year-less stamp
+	// inside it takes the year that puts it closest to the wrapper's time.
+	yearHint time.Time
+	// wrapBuf is scratch space a wrapper decodes an escaped line into
+	// (Docker json-file); it holds one line, valid until the next.
+	wrapBuf []byte
 }
 
 // NewClock returns a clock for zoneless timestamps in loc (UTC when nil).
@@ -106,6 +114,9 @@ func (c *Clock) LocalTime(y, mo, d, h, mi, s, nsec int) (t time.Time, ok bool) {
 // more than half a year (December → January).
 func (c *Clock) Year(month, day int) int {
 	c.usedYear = true
+	if !c.yearHint.IsZero() {
+		return c.hintYear(month, day)
+	}
 	if c.year == 0 {
 		ref, latest := c.YearRef, c.YearRefIsLatest
 		if ref.IsZero() {
@@ -141,6 +152,24 @@ func (c *Clock) Year(month, day int) int {
 	}
 	c.lastMonth = month
 	return c.year
+}
+
+// hintYear returns the year that puts month/day closest to the wrapper's
+// time of the current line, and makes it the year later stamps follow.
+func (c *Clock) hintYear(month, day int) int {
+	h := c.yearHint.In(c.loc())
+	best, bestDiff := h.Year(), time.Duration(1<<62)
+	for _, y := range [...]int{h.Year(), h.Year() - 1, h.Year() + 1} {
+		diff := time.Date(y, time.Month(month), day, 12, 0, 0, 0, c.loc()).Sub(h)
+		if diff < 0 {
+			diff = -diff
+		}
+		if diff < bestDiff {
+			best, bestDiff = y, diff
+		}
+	}
+	c.year, c.lastMonth = best, month
+	return best
 }
 
 func (c *Clock) loc() *time.Location {

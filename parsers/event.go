@@ -114,8 +114,14 @@ type Event struct {
 	// false when the zone was assumed (see Clock).
 	TimeKnownZone bool
 	// ZoneOffset is the entry's own UTC offset in seconds east, valid when
-	// TimeKnownZone is set (access logs teach the run its zone this way).
+	// TimeKnownZone is set and TimeEpoch is not (access logs teach the run
+	// its zone this way).
 	ZoneOffset int32
+	// TimeEpoch is set when the stamp was a Unix time (Nginx $msec, Apache
+	// %{sec}t, epoch numbers in JSON): an exact instant, so TimeKnownZone
+	// is set too (no zone was assumed), but the entry stated no offset and
+	// ZoneOffset teaches the run nothing.
+	TimeEpoch bool
 
 	Source string // path as given, or "-" for stdin
 	Line   int64  // 1-based line number of the entry's first line

@@ -68,7 +68,15 @@ type Format struct {
 	PathHints []string
 	// New returns a parser for one input.
 	New func(cfg Config) (Parser, error)
+
+	// mixed lists, for a format detection put together for a mixed file,
+	// the ids of the formats whose lines it also reads.
+	mixed []string
 }
+
+// Mixed returns the ids of the other formats a detected mixed file's
+// format also reads (nil for a plain format).
+func (f *Format) Mixed() []string { return f.mixed }
 
 // Formats returns every supported format in detection-priority order.
 func Formats() []*Format { return registry }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 )
@@ -35,14 +36,20 @@ func decodeFile(t testing.TB, path string, opts Options) []byte {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	for _, p := range Prepare(inputs, opts) {
+		var evs []Event
 		st, err := p.Decode(context.Background(), func(batch []Event) error {
-			for i := range batch {
-				if err := enc.Encode(batch[i]); err != nil {
-					return err
-				}
-			}
+			evs = append(evs, batch...)
 			return nil
 		})
+		// Entries of interleaved streams (compose services, journald units)
+		// complete out of order, and the decoder closes the streams at the
+		// end in no fixed order: compare them in input order.
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Line < evs[j].Line })
+		for i := range evs {
+			if err := enc.Encode(evs[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if err != nil {
 			fmt.Fprintf(&buf, "# error: %v\n", err)
 		}

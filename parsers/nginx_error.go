@@ -14,7 +14,10 @@ import (
 // the context fills Client, Host, Request (and Method, Path, Protocol),
 // Upstream and Referer, other keys (subrequest, login, port …) go to Fields.
 // Entries that span lines — FastCGI stderr output with PHP stack traces,
-// OpenResty Lua tracebacks — are joined into one entry.
+// OpenResty Lua tracebacks — are joined into one entry. What Nginx writes
+// to stderr before its error log is open (`nginx -t`, a container's or a
+// unit's start-up), "nginx: [emerg] bind() to 0.0.0.0:80 failed (98: …)",
+// is read too, without a time (a wrapper's time applies).
 var nginxErrorFormat = &Format{
 	ID:    FormatNginxError,
 	Title: "Nginx error log",
@@ -70,7 +73,7 @@ func (p *nginxErrorParser) nginxStamp(b []byte) (y, mo, d, h, mi, s int, ok bool
 // "PHP message: …", Lua's "stack traceback:" …) or blank lines continue it,
 // so that foreign lines are counted as unparsed.
 func (p *nginxErrorParser) Continues(line []byte) bool {
-	if _, _, _, _, _, _, ok := p.nginxStamp(line); ok && len(line) > 20 && line[19] == ' ' && line[20] == '[' {
+	if _, _, _, _, _, _, ok := p.nginxStamp(line); ok && len(line) > 20 && line[19] == ' ' && line[20] == '[' || nginxStderrLevel(line) > 0 {
 		p.closed = bytes.Count(line, []byte{'"'})&1 == 0
 		return false
 	}
@@ -126,8 +129,31 @@ func nginxLevel(b []byte) (Level, bool) {
 	return LevelUnknown, false
 }
 
+// nginxStderrLevel returns the end of the "nginx: [emerg] " prefix Nginx
+// puts on what it writes to stderr, or 0.
+func nginxStderrLevel(b []byte) int {
+	if len(b) < 14 || string(b[:8]) != "nginx: [" {
+		return 0
+	}
+	rb := bytes.IndexByte(b[8:min(len(b), 16)], ']')
+	if rb < 0 || 9+rb >= len(b) || b[9+rb] != ' ' {
+		return 0
+	}
+	if _, ok := nginxLevel(b[8 : 8+rb]); !ok {
+		return 0
+	}
+	return 10 + rb
+}
+
 // Parse reads one Nginx error entry.
 func (p *nginxErrorParser) Parse(b []byte, ev *Event) bool {
+	ev.RequestTime, ev.UpstreamTime = -1, -1
+	if e := nginxStderrLevel(b); e > 0 {
+		// "nginx: [emerg] message": no time, pid or context
+		ev.Level, _ = nginxLevel(b[8 : e-2])
+		ev.Message = str(errlogTrimRight(b[e:]))
+		return len(ev.Message) > 0
+	}
 	y, mo, d, h, mi, s, ok := p.nginxStamp(b)
 	if !ok || len(b) < 23 || b[19] != ' ' || b[20] != '[' {
 		return false

@@ -67,6 +67,7 @@ var errlogForeign = map[string][]string{
 	FormatNginxError: {
 		`2026/11/20 14:02:11 [error] 811#811: *4 connect() failed (111: Connection refused) while connecting to upstream, client: 192.0.2.7, server: example.com, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:8080/", host: "example.com"`,
 		`2026/11/20 14:02:11 [notice] 1188#1188: signal process started`,
+		`nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/api:12`,
 	},
 	FormatApacheError: {
 		`[Fri Nov 20 14:02:10.123456 2026] [proxy:error] [pid 1:tid 2] (111)Connection refused: [client 192.0.2.1:5555] AH00957: HTTP: attempt to connect to 127.0.0.1 (localhost) failed`,
@@ -98,7 +99,6 @@ var errlogForeign = map[string][]string{
 		`2026-11-20 14:02:10,123 ERROR [main] app.Worker - boom`,
 		`[2026-11-20 14:02:10] production.ERROR: SQLSTATE[HY000] [2002] Connection refused`,
 		`WARNING: something else wrote this`,
-		`nginx: [emerg] unknown directive "proxy_passs" in /etc/nginx/sites-enabled/api:12`,
 		``,
 		"\x00\x00\x00",
 	},
@@ -160,6 +160,15 @@ func TestNginxErrorParse(t *testing.T) {
 			name: "emerg config error", line: `2026/11/21 09:02:00 [emerg] 2899#2899: unknown directive "proxy_passs" in /etc/nginx/sites-enabled/api:12`,
 			time: "2026-11-21T09:02:00Z", level: LevelEmerg, pid: 2899, tid: 2899,
 			msg: `unknown directive "proxy_passs" in /etc/nginx/sites-enabled/api:12`,
+		},
+		{
+			// what nginx -t and a starting container or unit write to stderr
+			name: "stderr, no time", line: `nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address already in use)`,
+			level: LevelEmerg, msg: "bind() to 0.0.0.0:80 failed (98: Address already in use)",
+		},
+		{
+			name: "stderr warn", line: `nginx: [warn] the "ssl" directive is deprecated, use the "listen ... ssl" directive instead in /etc/nginx/conf.d/default.conf:5`,
+			level: LevelWarn, msg: `the "ssl" directive is deprecated, use the "listen ... ssl" directive instead in /etc/nginx/conf.d/default.conf:5`,
 		},
 		{
 			name: "worker_connections without conn", line: `2026/04/08 15:42:33 [alert] 2345#0: 1024 worker_connections are not enough`,
@@ -262,7 +271,11 @@ func TestNginxErrorParse(t *testing.T) {
 			if !ok {
 				t.Fatalf("rejected %q", tc.line)
 			}
-			if want := errlogTime(t, tc.time); !ev.Time.Equal(want) || ev.Time.Location() != time.UTC || ev.TimeKnownZone {
+			if tc.time == "" {
+				if !ev.Time.IsZero() {
+					t.Errorf("time %v, want none", ev.Time)
+				}
+			} else if want := errlogTime(t, tc.time); !ev.Time.Equal(want) || ev.Time.Location() != time.UTC || ev.TimeKnownZone {
 				t.Errorf("time %v (known zone %v), want %v", ev.Time, ev.TimeKnownZone, want)
 			}
 			checks := []struct{ field, got, want string }{

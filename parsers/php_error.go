@@ -109,6 +109,7 @@ func phpTraceLine(l []byte) bool {
 
 // Parse reads one PHP error log entry.
 func (p *phpErrorParser) Parse(b []byte, ev *Event) bool {
+	ev.RequestTime, ev.UpstreamTime = -1, -1
 	if len(b) < 24 || b[0] != '[' {
 		return false
 	}

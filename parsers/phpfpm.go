@@ -42,12 +42,26 @@ var phpFPMFormat = &Format{
 // phpFPMParser parses one PHP-FPM master log input.
 type phpFPMParser struct {
 	clock *Clock
+	// phpMsg is set while the entry being joined relays a PHP error
+	// ("PHP message: PHP Fatal error: …"), whose stack trace follows it
+	// line by line when workers' output is not decorated.
+	phpMsg bool
 }
 
-// Continues joins blank lines to the line before them: "php-fpm -t"
-// writes one after "configuration file … test is successful".
+// Continues joins blank lines to the line before them ("php-fpm -t" writes
+// one after "configuration file … test is successful"; framing drops it),
+// and the stack trace of a relayed PHP error: "Stack trace:", "#0 …",
+// "  thrown in … on line 11", "Next …".
 func (p *phpFPMParser) Continues(line []byte) bool {
-	return len(trimSpace(line)) == 0
+	if len(trimSpace(line)) == 0 {
+		return true
+	}
+	if p.phpMsg && (bytes.HasPrefix(line, []byte("Stack trace:")) || bytes.HasPrefix(line, []byte("  thrown in ")) ||
+		bytes.HasPrefix(line, []byte("Next ")) || len(line) > 2 && line[0] == '#' && line[1] >= '0' && line[1] <= '9') {
+		return true
+	}
+	p.phpMsg = bytes.Contains(line, []byte("PHP message: "))
+	return false
 }
 
 // phpStamp parses the "20-Nov-2026 14:02:10[.123456]" that PHP-FPM and PHP
@@ -98,6 +112,7 @@ func phpFPMLevel(b []byte, i int) (Level, int) {
 
 // Parse reads one PHP-FPM master log line.
 func (p *phpFPMParser) Parse(b []byte, ev *Event) bool {
+	ev.RequestTime, ev.UpstreamTime = -1, -1
 	var lvl Level
 	i := 0
 	if len(b) > 0 && b[0] == '[' {

@@ -102,6 +102,7 @@ func (p *phpFPMSlowParser) Continues(line []byte) bool {
 
 // Parse reads one slow-log entry.
 func (p *phpFPMSlowParser) Parse(b []byte, ev *Event) bool {
+	ev.RequestTime, ev.UpstreamTime = -1, -1
 	// Blank lines before the entry (the blank line that precedes the first
 	// entry of an input) and after it are not part of it: Line, Offset and
 	// Raw are moved past them.

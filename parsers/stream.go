@@ -26,6 +26,12 @@ type entrySink func(s *stream, entry []byte, lineNo, offset int64, lines int, tr
 // continuation lines to the entry before them, and CRI partial lines are
 // glued to the line that completes them. The decoder and format detection
 // share it, so both see exactly the same entries.
+//
+// A blank line is no entry: it is never passed on alone, so it is neither
+// parsed nor counted as unparsed (the decoder still counts it in
+// FileStats.Lines). Blank lines inside a joined entry (between a Java
+// exception's header and its trace) stay in it; blank lines after an entry
+// are dropped with no trace but that count.
 type stream struct {
 	format string
 	parser Parser
@@ -33,6 +39,7 @@ type stream struct {
 
 	pending pendingEntry
 	has     bool
+	blanks  int // blank lines seen after the pending entry, not yet in it
 
 	partial       []byte // CRI "P" text waiting for its "F" line
 	partialLineNo int64
@@ -54,6 +61,11 @@ func newStream(f *Format, p Parser) *stream {
 // feed gives the stream one line (without wrapper) and calls sink for every
 // entry the line completes.
 func (s *stream) feed(line []byte, lineNo, offset int64, truncated bool, w *wrapInfo, sink entrySink) {
+	if w != nil && w.whole != nil && w.wholeFormat == s.format {
+		// a key the wrapper's own format reads with its prefix (journald
+		// units whose lines no application format understands)
+		line = w.whole
+	}
 	if w != nil && w.partial {
 		if s.partialLines == 0 {
 			s.partialLineNo, s.partialOffset = lineNo, offset
@@ -76,22 +88,27 @@ func (s *stream) feed(line []byte, lineNo, offset int64, truncated bool, w *wrap
 
 // feedLine frames one complete line that stands for lines physical lines.
 func (s *stream) feedLine(line []byte, lineNo, offset int64, lines int, truncated bool, w *wrapInfo, sink entrySink) {
+	blank := len(trimSpace(line)) == 0
 	if s.joiner == nil {
-		sink(s, line, lineNo, offset, lines, truncated, w)
+		if !blank {
+			sink(s, line, lineNo, offset, lines, truncated, w)
+		}
 		return
 	}
 	// Continues sees every line (stateful joiners track the previous one);
 	// its answer only matters when there is an entry to continue
-	if cont := s.joiner.Continues(line); s.has && cont {
-		p := &s.pending
-		p.lines += lines
-		if p.lines > MaxEntryLines || len(p.buf)+1+len(line) > MaxEntryBytes {
-			p.truncated = true
-			return
+	cont := s.joiner.Continues(line)
+	if blank {
+		if s.has && cont {
+			s.blanks += lines // kept only if a later line continues the entry
 		}
-		p.buf = append(p.buf, '\n')
-		p.buf = append(p.buf, line...)
-		p.truncated = p.truncated || truncated
+		return
+	}
+	if s.has && cont {
+		for ; s.blanks > 0; s.blanks-- {
+			s.appendLine(nil, 1, false)
+		}
+		s.appendLine(line, lines, truncated)
 		return
 	}
 	s.flush(sink)
@@ -106,8 +123,23 @@ func (s *stream) feedLine(line []byte, lineNo, offset int64, lines int, truncate
 	s.has = true
 }
 
+// appendLine adds a continuation line (lines physical lines) to the
+// pending entry, keeping it within MaxEntryLines and MaxEntryBytes.
+func (s *stream) appendLine(line []byte, lines int, truncated bool) {
+	p := &s.pending
+	p.lines += lines
+	if p.lines > MaxEntryLines || len(p.buf)+1+len(line) > MaxEntryBytes {
+		p.truncated = true
+		return
+	}
+	p.buf = append(p.buf, '\n')
+	p.buf = append(p.buf, line...)
+	p.truncated = p.truncated || truncated
+}
+
 // flush emits the pending entry, if any.
 func (s *stream) flush(sink entrySink) {
+	s.blanks = 0
 	if !s.has {
 		return
 	}

@@ -22,6 +22,12 @@ import (
 //     dmesg -T ("[Fri Nov 20 14:02:10 2026] …"), dmesg --time-format iso,
 //     and "kernel: [12345.678901] …" in kern.log (the uptime goes to the
 //     "uptime" field, not the message).
+//   - journalctl -o short-monotonic: "[  20.888224] host systemd[1]: …" (no
+//     wall-clock time).
+//   - BusyBox syslogd and OpenWrt's logread, which put the facility and
+//     level where other daemons have nothing: "Nov 20 14:02:10 host
+//     daemon.err uhttpd[2010]: …", "Thu Nov 20 14:02:10 2026 daemon.err
+//     uhttpd[2010]: …" (logread; logread -t adds "[1795183330.123] ").
 //   - journalctl's "-- Boot … --", "-- Logs begin at … --", "-- No entries --"
 //     marker lines are entries of their own without time or level; the
 //     "-- Subject: …" / "░░ …" explanation lines of journalctl -x belong to
@@ -62,6 +68,7 @@ const (
 	syslogKindDmesg               // "[12345.678901] msg"
 	syslogKindDmesgT              // "[Fri Nov 20 14:02:10 2026] msg"
 	syslogKindDmesgISO            // "2026-11-20T14:02:10,123456+01:00 msg"
+	syslogKindLogread             // "Thu Nov 20 14:02:10 2026 daemon.err tag: msg" (OpenWrt)
 )
 
 // syslogHead is the parsed prefix of one syslog line; slices alias the line.
@@ -434,6 +441,15 @@ func syslogParseHead(b []byte, h *syslogHead) bool {
 				e++
 			}
 			h.msg = e
+			// journalctl -o short-monotonic: "host prog[pid]: " or
+			// "host kernel: " after the uptime
+			var jh syslogHead
+			if syslogHostAndTag(b, e, &jh, true) && jh.host != nil && (jh.pid != 0 || string(jh.prog) == "kernel") {
+				h.host, h.prog, h.pid, h.msg = jh.host, jh.prog, jh.pid, jh.msg
+				if string(h.prog) == "kernel" {
+					h.uptime = nil // the journal's monotonic time, not the kernel's
+				}
+			}
 			return true
 		}
 		e, ok := syslogDmesgT(b, i, h)
@@ -452,6 +468,9 @@ func syslogParseHead(b []byte, h *syslogHead) bool {
 		h.kind, h.msg = syslogKindDmesgT, e
 		return true
 	case c >= 'A' && c <= 'Z':
+		if syslogWeekday(b, i) {
+			return syslogLogread(b, i, h)
+		}
 		e, ok := syslogStamp3164(b, i, h)
 		if !ok || e >= len(b) || b[e] != ' ' {
 			return false
@@ -459,6 +478,14 @@ func syslogParseHead(b []byte, h *syslogHead) bool {
 		h.kind = syslogKind3164
 		if !syslogHostAndTag(b, e+1, h, false) {
 			return false
+		}
+		if h.prog == nil && h.host != nil {
+			// BusyBox syslogd: "host daemon.err prog[pid]: msg"
+			if sev, e, ok := syslogFacLevel(b, h.msg); ok {
+				if m, ok := syslogTag(b, e, h); ok {
+					h.pri, h.msg = sev, m
+				}
+			}
 		}
 	case syslogIsDigit(c):
 		e, comma, ok := syslogStampISO(b, i, h)
@@ -490,6 +517,96 @@ func syslogParseHead(b []byte, h *syslogHead) bool {
 		}
 	}
 	return true
+}
+
+// syslogLogread parses OpenWrt's logread lines at b[i:]:
+// "Thu Nov 20 14:02:10 2026 [1795183330.123] daemon.err uhttpd[2010]: msg"
+// (the bracketed Unix time only with logread -t; no host name).
+func syslogLogread(b []byte, i int, h *syslogHead) bool {
+	if i+4 >= len(b) || b[i+3] != ' ' {
+		return false
+	}
+	e, ok := syslogStamp3164(b, i+4, h)
+	if !ok || e+6 > len(b) || b[e] != ' ' || b[e+5] != ' ' {
+		return false
+	}
+	y, ok := digits4(b, e+1)
+	if !ok || y < 1970 {
+		return false
+	}
+	h.y, h.kind = y, syslogKindLogread
+	e += 6
+	if e < len(b) && b[e] == '[' {
+		rb := bytes.IndexByte(b[e:], ']')
+		if rb < 2 || rb > 24 || e+rb+1 >= len(b) || b[e+rb+1] != ' ' {
+			return false
+		}
+		e += rb + 2
+	}
+	sev, e, ok := syslogFacLevel(b, e)
+	if !ok {
+		return false
+	}
+	h.pri = sev
+	m, ok := syslogTag(b, e, h)
+	if !ok {
+		return false
+	}
+	h.msg = m
+	if string(h.prog) == "kernel" {
+		if num, e, ok := syslogUptime(b, h.msg); ok {
+			h.uptime = num
+			if e < len(b) && b[e] == ' ' {
+				e++
+			}
+			h.msg = e
+		}
+	}
+	return true
+}
+
+// syslogFacLevel reads a "facility.level " token ("daemon.err",
+// "kern.warn", "local0.info") at b[i:] and returns the severity (0…7) and
+// the index after the space.
+func syslogFacLevel(b []byte, i int) (sev, end int, ok bool) {
+	j := i
+	for j < len(b) && b[j] != ' ' && j-i <= 16 {
+		j++
+	}
+	if j >= len(b) || b[j] != ' ' {
+		return 0, 0, false
+	}
+	fac, lvl, found := bytes.Cut(b[i:j], []byte{'.'})
+	if !found {
+		return 0, 0, false
+	}
+	switch string(fac) {
+	case "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp",
+		"local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7":
+	default:
+		return 0, 0, false
+	}
+	switch string(lvl) {
+	case "emerg", "panic":
+		sev = 0
+	case "alert":
+		sev = 1
+	case "crit":
+		sev = 2
+	case "err", "error":
+		sev = 3
+	case "warn", "warning":
+		sev = 4
+	case "notice":
+		sev = 5
+	case "info":
+		sev = 6
+	case "debug":
+		sev = 7
+	default:
+		return 0, 0, false
+	}
+	return sev, j + 1, true
 }
 
 // syslogToken reads one space-terminated RFC 5424 header field at b[i:];
@@ -671,6 +788,7 @@ func syslogCatalog(line []byte) bool {
 
 // Parse implements Parser.
 func (p *syslogParser) Parse(b []byte, ev *Event) bool {
+	ev.RequestTime, ev.UpstreamTime = -1, -1
 	first := b
 	nl := bytes.IndexByte(b, '\n')
 	if nl >= 0 {
@@ -701,8 +819,8 @@ func (p *syslogParser) Parse(b []byte, ev *Event) bool {
 			return false
 		}
 		ev.Time = t
-	case syslogKindDmesgT:
-		t, ok := p.clock.LocalTime(h.y, h.mo, h.d, h.h, h.mi, h.s, 0)
+	case syslogKindDmesgT, syslogKindLogread:
+		t, ok := p.clock.LocalTime(h.y, h.mo, h.d, h.h, h.mi, h.s, h.nsec)
 		if !ok {
 			return false
 		}
@@ -722,7 +840,7 @@ func (p *syslogParser) Parse(b []byte, ev *Event) bool {
 	ev.Host = str(h.host)
 	ev.Module = str(h.prog)
 	ev.PID = h.pid
-	if h.kind == syslogKindDmesg || h.kind == syslogKindDmesgT || h.kind == syslogKindDmesgISO {
+	if (h.kind == syslogKindDmesg && h.prog == nil) || h.kind == syslogKindDmesgT || h.kind == syslogKindDmesgISO {
 		ev.Module = "kernel"
 	}
 	if nl < 0 {
@@ -1059,7 +1177,7 @@ func (p *syslogParser) parseJSON(b []byte, ev *Event) bool {
 		return false
 	}
 	ev.Time = time.Unix(usec/1e6, usec%1e6*1000).UTC()
-	ev.TimeKnownZone = true
+	ev.TimeKnownZone, ev.TimeEpoch = true, true
 	if ev.Module == "" {
 		if string(trans) == "kernel" {
 			ev.Module = "kernel"

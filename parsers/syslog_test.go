@@ -627,3 +627,57 @@ func TestSyslogExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestSyslogBusyBoxOpenWrtMonotonic checks the layouts that put a facility
+// and level where other daemons have nothing (BusyBox syslogd, OpenWrt's
+// logread) and journalctl -o short-monotonic.
+func TestSyslogBusyBoxOpenWrtMonotonic(t *testing.T) {
+	tests := []struct {
+		line         string
+		time         string
+		level        Level
+		host, module string
+		pid          int
+		msg          string
+	}{
+		{`Thu Jan 25 01:07:48 2018 daemon.err uhttpd[2010]: luci: accepted login on / for root from 192.168.0.2`,
+			"2018-01-25T01:07:48Z", LevelError, "", "uhttpd", 2010, "luci: accepted login on / for root from 192.168.0.2"},
+		{`Tue Apr 29 07:08:24 2025 [1745896104.164] kern.info kernel: [1523164.641079] ath10k_pci 0000:00:00.0: mac flush vdev 0`,
+			"2025-04-29T07:08:24Z", LevelInfo, "", "kernel", 0, "ath10k_pci 0000:00:00.0: mac flush vdev 0"},
+		{`Wed Feb  3 08:59:13 2016 user.err openwisp: Failed to connect to controller (checksum): curl exit code 7`,
+			"2016-02-03T08:59:13Z", LevelError, "", "openwisp", 0, "Failed to connect to controller (checksum): curl exit code 7"},
+		{`Nov 20 01:07:48 OpenWrt daemon.warn dnsmasq[1234]: possible DNS-rebind attack detected: example.lan`,
+			"2026-11-20T01:07:48Z", LevelWarn, "OpenWrt", "dnsmasq", 1234, "possible DNS-rebind attack detected: example.lan"},
+		{`[   20.888224] localhost systemd[1]: Hostname set to <localhost>.`, "", LevelUnknown, "localhost", "systemd", 1, "Hostname set to <localhost>."},
+		{`[ 4274.089861] fovo.local kernel: ACPI: EC: interrupt blocked`, "", LevelUnknown, "fovo.local", "kernel", 0, "ACPI: EC: interrupt blocked"},
+		// dmesg: "device name: message" is no host and program
+		{`[    0.776539] bam-dma-engine 8e04000.dma: num-channels unspecified in dt`, "", LevelUnknown, "", "kernel", 0, "bam-dma-engine 8e04000.dma: num-channels unspecified in dt"},
+		{`[ 1573.878365] Call Trace:`, "", LevelUnknown, "", "kernel", 0, "Call Trace:"},
+	}
+	for _, tt := range tests {
+		p := syslogTestParser(t)
+		var ev Event
+		if !p.Parse([]byte(tt.line), &ev) {
+			t.Errorf("rejected %q", tt.line)
+			continue
+		}
+		got := ""
+		if !ev.Time.IsZero() {
+			got = ev.Time.Format(time.RFC3339Nano)
+		}
+		if got != tt.time || ev.Level != tt.level || ev.Host != tt.host || ev.Module != tt.module || ev.PID != tt.pid || ev.Message != tt.msg {
+			t.Errorf("%q:\n got time %q level %v host %q module %q pid %d msg %q\nwant time %q level %v host %q module %q pid %d msg %q",
+				tt.line, got, ev.Level, ev.Host, ev.Module, ev.PID, ev.Message, tt.time, tt.level, tt.host, tt.module, tt.pid, tt.msg)
+		}
+	}
+	for _, line := range []string{
+		`Thu Jan 25 01:07:48 2018 nofacility uhttpd[2010]: x`,
+		`Thu Jan 25 01:07:48 2018 daemon.loud uhttpd[2010]: x`,
+		`Thu Jan 25 01:07:48 daemon.err uhttpd[2010]: x`,
+	} {
+		var ev Event
+		if syslogTestParser(t).Parse([]byte(line), &ev) {
+			t.Errorf("accepted %q as %+v", line, ev)
+		}
+	}
+}

@@ -121,10 +121,9 @@ func TestWrappedDetect(t *testing.T) {
 		{"docker-logs-t.log", WrapDockerTS, FormatAppText, nil},
 		{"cri.log", WrapCRI, FormatAppJSON, nil},
 		{"pm2.log", WrapPM2, FormatAppText, map[string]string{"0|shop-api": FormatAppText, "1|worker": FormatAppText}},
-		// A journald file stays syslog as a whole: the syslog parser
-		// understands every line, and the generic app-text inside does
-		// not beat it (see TestWrappedJournaldInner for the unwrapped view).
-		{"journald.log", "", FormatSyslog, nil},
+		// A journald file stays syslog as a whole; the gunicorn unit, whose
+		// own lines app-text understands completely, is read as app-text.
+		{"journald.log", WrapJournald, FormatSyslog, map[string]string{"gunicorn": FormatAppText}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -161,11 +160,11 @@ func TestWrappedJournaldInner(t *testing.T) {
 	if !fits {
 		t.Fatal("journald wrapper does not fit")
 	}
-	perKey, overall, conf, _, _, _ := pickPerKey(candidates(nil), inner, wraps, keys, inputs[0].Path)
-	if overall.Format == nil || overall.Format.ID != FormatAppText || conf < 0.99 {
-		t.Fatalf("inner format %v at %.2f, want app-text at 1.0", overall.Format, conf)
+	kd := pickPerKey(candidates(nil), inner, wraps, keys, inputs[0].Path, nil, lines)
+	if kd.overall.Format == nil || kd.overall.Format.ID != FormatAppText || kd.conf < 0.99 {
+		t.Fatalf("inner format %v at %.2f, want app-text at 1.0", kd.overall.Format, kd.conf)
 	}
-	if c := perKey["gunicorn"]; c.Format == nil || c.Format.ID != FormatAppText {
+	if c := kd.perKey["gunicorn"]; c.Format == nil || c.Format.ID != FormatAppText {
 		t.Errorf("gunicorn: %v", c.Format)
 	}
 }
