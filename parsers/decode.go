@@ -30,8 +30,11 @@ type FileStats struct {
 	Entries   int64 `json:"entries"`                   // entries parsed (a stack trace is one entry)
 	Unparsed  int64 `json:"unparsed_lines"`            // lines no parser understood
 	Truncated int64 `json:"truncated_lines,omitempty"` // lines cut at MaxLineBytes or MaxEntryLines
-	Zoneless  int64 `json:"zoneless_entries,omitempty"`
-	Untimed   int64 `json:"untimed_entries,omitempty"`
+	// BlankLines are lines with nothing but white space: no entry of their
+	// own and not unparsed (one inside a stack trace stays in its entry).
+	BlankLines int64 `json:"blank_lines,omitempty"`
+	Zoneless   int64 `json:"zoneless_entries,omitempty"`
+	Untimed    int64 `json:"untimed_entries,omitempty"`
 
 	UnparsedSamples []LineSample `json:"unparsed_samples,omitempty"`
 
@@ -81,6 +84,7 @@ type decoder struct {
 	stats     *FileStats
 	arena     arena
 	streams   map[string]*stream
+	order     []*stream // streams in creation order, closed in that order
 	main      *stream
 	wrap      *wrapper
 	batch     []Event
@@ -165,9 +169,16 @@ func (d *decoder) line(line []byte, lineNo, offset int64, truncated bool) {
 	if truncated {
 		d.stats.Truncated++
 	}
+	blank := len(trimSpace(line)) == 0
+	if blank {
+		d.stats.BlankLines++
+	}
 	s := d.main
 	var w *wrapInfo
 	if d.wrap != nil {
+		if blank {
+			return // a blank line between wrapped ones belongs to no stream
+		}
 		d.info = wrapInfo{}
 		inner, ok := d.wrap.strip(line, d.plan.Clock, &d.info)
 		if !ok {
@@ -183,7 +194,7 @@ func (d *decoder) line(line []byte, lineNo, offset int64, truncated bool) {
 // closeStreams emits every entry still being joined.
 func (d *decoder) closeStreams() {
 	d.main.close(d.sink)
-	for _, s := range d.streams {
+	for _, s := range d.order {
 		s.close(d.sink)
 	}
 }
@@ -231,6 +242,7 @@ func (d *decoder) streamFor(info *wrapInfo) *stream {
 	}
 	s := d.newStream(c)
 	d.streams[key] = s
+	d.order = append(d.order, s)
 	return s
 }
 
@@ -245,6 +257,7 @@ func (d *decoder) entry(s *stream, entry []byte, lineNo, offset int64, lines int
 	raw := d.arena.copy(entry)
 	ev := d.next()
 	ev.Source, ev.Line, ev.Offset, ev.Format, ev.Raw = d.plan.Input.Path, lineNo, offset, s.format, raw
+	ev.RequestTime, ev.UpstreamTime = -1, -1 // "not logged" unless the parser says otherwise
 	if s.parser != nil && s.parser.Parse(raw, ev) {
 		applyWrapTime(ev, w)
 		d.stats.Entries++
