@@ -3,11 +3,31 @@ package parsers
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 )
 
 // BatchSize is how many events Decode hands over at once.
 const BatchSize = 512
+
+var batchPool sync.Pool
+
+// newBatch returns an empty batch of capacity n, reusing a released one.
+func newBatch(n int) []Event {
+	if b, ok := batchPool.Get().(*[]Event); ok && cap(*b) >= n {
+		return (*b)[:0]
+	}
+	return make([]Event, 0, n)
+}
+
+// ReleaseBatch hands a batch Decode emitted back for reuse. The caller must
+// keep no pointer to its Events; their strings and Raw stay valid (they
+// live in the decoder's arena, not in the batch).
+func ReleaseBatch(b []Event) {
+	if cap(b) >= BatchSize {
+		batchPool.Put(&b)
+	}
+}
 
 // MaxUnparsedSamples is how many unparsed lines each input keeps as samples.
 const MaxUnparsedSamples = 5
@@ -154,7 +174,7 @@ func (p *Plan) Decode(ctx context.Context, emit func([]Event) error) (*FileStats
 func newDecoder(p *Plan, st *FileStats, emit func([]Event) error, batch int) *decoder {
 	d := &decoder{plan: p, stats: st, emit: emit, streams: map[string]*stream{}, batchSize: batch}
 	d.sink = d.entry
-	d.batch = make([]Event, 0, batch)
+	d.batch = newBatch(batch)
 	det := p.Detection
 	if det.Wrapper != "" {
 		d.wrap = lookupWrapper(det.Wrapper)
@@ -203,7 +223,7 @@ func (d *decoder) closeStreams() {
 func (d *decoder) flushBatch() {
 	if len(d.batch) > 0 && d.err == nil {
 		d.err = d.emit(d.batch)
-		d.batch = make([]Event, 0, d.batchSize)
+		d.batch = newBatch(d.batchSize)
 	}
 }
 

@@ -175,6 +175,7 @@ func (s *Scanner) merge(ctx context.Context, cursors []*cursor) error {
 			}
 			c.i++
 			if c.i == len(c.cur.events) {
+				parsers.ReleaseBatch(c.cur.events)
 				c.cur = nil
 				if !c.next(ctx) {
 					live = append(live[:best], live[best+1:]...)

@@ -3,7 +3,6 @@ package report
 import (
 	"math"
 	"sort"
-	"strings"
 )
 
 // topK counts the most frequent values of a stream in bounded memory
@@ -14,13 +13,20 @@ import (
 // finds the least counted entry.
 type topK struct {
 	k       int
-	entries []valueCount
+	entries []topEntry
 }
 
-func newTopK(k int) *topK { return &topK{k: k, entries: make([]valueCount, 0, k)} }
+// topEntry is one counted value; its bytes are reused when the entry is
+// replaced, so a stream of distinct values costs no allocation.
+type topEntry struct {
+	value []byte
+	count int64
+}
 
-// add counts n occurrences of v. v is cloned when first stored, so that it
-// does not pin the decoder's memory.
+func newTopK(k int) *topK { return &topK{k: k, entries: make([]topEntry, 0, k)} }
+
+// add counts n occurrences of v. v is copied, so that it does not pin the
+// decoder's memory.
 func (t *topK) add(v string, n int64) {
 	if v == "" {
 		return
@@ -28,21 +34,21 @@ func (t *topK) add(v string, n int64) {
 	minI := -1
 	for i := range t.entries {
 		e := &t.entries[i]
-		if e.value == v {
+		if string(e.value) == v {
 			e.count += n
 			return
 		}
-		// the first least counted: events arrive in a deterministic
-		// order, so no tie-break on the value is needed
 		if minI < 0 || e.count < t.entries[minI].count {
 			minI = i
 		}
 	}
 	if len(t.entries) < t.k {
-		t.entries = append(t.entries, valueCount{strings.Clone(v), n})
+		t.entries = append(t.entries, topEntry{[]byte(v), n})
 		return
 	}
-	t.entries[minI] = valueCount{strings.Clone(v), t.entries[minI].count + n}
+	e := &t.entries[minI]
+	e.value = append(e.value[:0], v...)
+	e.count += n
 }
 
 // len is the number of values held.
@@ -62,7 +68,7 @@ func mergeTop(ts []*topK) []valueCount {
 			continue
 		}
 		for _, e := range t.entries {
-			sum[e.value] += e.count
+			sum[string(e.value)] += e.count
 		}
 	}
 	out := make([]valueCount, 0, len(sum))

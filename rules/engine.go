@@ -254,6 +254,9 @@ func compileRule(cat *Catalogue, r *Rule) (*compiled, error) {
 	return c, nil
 }
 
+// maxKeptHits bounds the hit buffer a scratch keeps between calls.
+const maxKeptHits = 1 << 12
+
 // scratch is per-call matching state.
 type scratch struct {
 	hits    []int32  // prefilter patterns found, with repeats
@@ -315,6 +318,9 @@ func (e *Engine) Match(ev *parsers.Event) (Finding, bool) {
 		}
 	}
 	sc.touched, sc.cands = touched[:0], cands[:0]
+	if cap(sc.hits) > maxKeptHits {
+		sc.hits = nil // a huge entry's hits are not kept for the next
+	}
 	e.scratch.Put(sc)
 	return found, ok
 }

@@ -237,7 +237,7 @@ func benchMatch(b *testing.B, e *Engine, evs []parsers.Event) {
 	cpu1, _ := processCPU()
 	runtime.ReadMemStats(&after)
 	lines := float64(b.N) * float64(len(evs))
-	if cpuOK {
+	if cpuOK && cpu1 > cpu0 {
 		b.ReportMetric(float64((cpu1-cpu0).Nanoseconds())/lines, "cpu-ns/line")
 	}
 	b.ReportMetric(lines/b.Elapsed().Seconds()/1e6, "Mlines/s")
@@ -294,7 +294,7 @@ func TestMatchAgreesWithRuleByRule(t *testing.T) {
 	var evs []parsers.Event
 	for i, ev := range incidentEvents(t) {
 		// every error-log entry, and a sample of the (many) access lines
-		if !isAccess(&ev) || i%16 == 0 {
+		if !isAccess(&ev) || i%64 == 0 {
 			evs = append(evs, ev)
 		}
 	}

@@ -171,6 +171,3 @@ func (ls *literalSet) scan(text string, hit func(pattern int32)) {
 		hit(p)
 	}
 }
-
-// states reports the automaton's size (for tests and lint).
-func (ls *literalSet) states() int { return len(ls.delta) / ls.nclasses }

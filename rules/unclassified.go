@@ -34,13 +34,12 @@ func IsError(ev *parsers.Event) bool {
 	if len(msg) > 512 {
 		msg = msg[:512]
 	}
-	for _, w := range errorWords {
-		if containsFold(msg, w, true) {
-			return true
-		}
-	}
-	return false
+	var buf [8]int32
+	return len(errorWordSet.appendHits(buf[:0], msg)) > 0
 }
+
+// errorWordSet finds any of errorWords in one case-insensitive pass.
+var errorWordSet = newLiteralSet(errorWords)
 
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
