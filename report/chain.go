@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,10 +11,40 @@ import (
 	"github.com/faultline/faultline/rules"
 )
 
-// chronicFactor: a cause whose rate in an incident's window is below this
-// multiple of its rate elsewhere is background noise, not part of the
-// incident.
-const chronicFactor = 3
+// A cause is part of an incident only when it rose there: at least
+// chronicFactor times the count its rate elsewhere predicts for the window,
+// and unlikely by chance at that rate (Poisson tail below chanceLevel) —
+// three stray panics in half an hour of a service that panics forty times a
+// day are its background, not the incident's cause. A cause rare enough
+// that fewer than rareExpected findings are expected counts with any
+// finding (one OOM kill on a machine that never has them).
+const (
+	chronicFactor = 3
+	chanceLevel   = 0.01
+	rareExpected  = 0.1
+)
+
+// risen reports whether observed findings in a window rose above the
+// expected count of the cause's own background rate.
+func risen(observed int64, expected float64) bool {
+	if expected < rareExpected {
+		return observed > 0
+	}
+	return float64(observed) >= chronicFactor*expected && poissonTail(observed, expected) < chanceLevel
+}
+
+// poissonTail is P(X ≥ k) for a Poisson variable of mean lambda.
+func poissonTail(k int64, lambda float64) float64 {
+	term, below := math.Exp(-lambda), 0.0
+	for i := int64(0); i < k; i++ {
+		below += term
+		if below >= 1 {
+			return 0
+		}
+		term *= lambda / float64(i+1)
+	}
+	return max(0, 1-below)
+}
 
 // attachCauses collects the causes that rose around the incident: those
 // with findings from CauseWindow before the first failure to the last one,
@@ -49,17 +80,38 @@ func (b *Builder) attachCauses(in *Incident, p *pass) {
 			continue
 		}
 		base := float64(c.count-inWindow) / max(spanMin-windowMin, 1)
-		if base > 0 && float64(inWindow)/windowMin < chronicFactor*base {
+		if !risen(inWindow, base*windowMin) {
 			continue
 		}
-		// follow the burst back to its onset
-		onset := firstIdx
+		// the cause's burst: minutes less than MergeGap apart form runs; a
+		// lone finding before the run that rose (its background, a stray
+		// "seems busy" ten minutes before) is not its onset, so the first
+		// run with at least two findings is taken (any run for a rare
+		// cause), then followed back to where it began (at most Lookback)
+		start := firstIdx
+		if base*windowMin >= rareExpected {
+			for i := firstIdx; i < hi; {
+				j, n := i, int64(c.minutes[keys[i]].n)
+				for j+1 < hi && keys[j+1]-keys[j] <= gapMin {
+					j++
+					n += int64(c.minutes[keys[j]].n)
+				}
+				if n >= 2 {
+					start = i
+					break
+				}
+				i = j + 1
+			}
+		}
+		onset := start
 		for onset > 0 && keys[onset]-keys[onset-1] <= gapMin && c.minutes[keys[onset-1]].last >= lookStart.UnixNano() {
 			onset--
 		}
-		count := inWindow
-		for i := onset; i < firstIdx; i++ {
-			count += int64(c.minutes[keys[i]].n)
+		var count int64
+		for i := onset; i < hi; i++ {
+			if cm := c.minutes[keys[i]]; cm.first <= in.End.UnixNano() {
+				count += int64(cm.n)
+			}
 		}
 		first := c.minutes[keys[onset]].first
 		if first < lookStart.UnixNano() {
@@ -147,6 +199,22 @@ var genericCauses = map[string]bool{
 	"app-crashed":       true,
 	"worker-killed":     true,
 	"fpm-child-crashed": true,
+}
+
+// waitCauses are logged when a wait ends — a query, pool or upstream
+// timeout, a slow-log trigger, a request killed after max_execution_time —
+// so their first line comes up to the timeout after the trouble began
+// (Nginx's default proxy_read_timeout is 60 s). They may start up to
+// rootGrace Tolerances after the first failure and still count as having
+// begun with it.
+var waitCauses = map[string]bool{
+	"db-timeout":             true,
+	"db-pool-exhausted":      true,
+	"upstream-timeout":       true,
+	"fpm-timeout":            true,
+	"fpm-slow-request":       true,
+	"worker-timeout":         true,
+	"php-max-execution-time": true,
 }
 
 // rootTiming says when the root began against the first failure.
@@ -263,11 +331,17 @@ func (b *Builder) buildChain(in *Incident) {
 	}
 	depth := func(c *IncidentCause) int { return effectiveLayer(c).Depth() }
 
-	// candidates: the deepest connected causes that began by limit
+	// candidates: the deepest connected causes that began by limit (or
+	// by the grace limit, for causes logged when a wait ends)
+	grace := in.Start.Add(rootGrace * s.tol)
 	candidates := func(limit time.Time) []*IncidentCause {
 		var pool []*IncidentCause
 		for _, c := range in.Causes {
-			if c.First.After(limit) || !s.connected(c) {
+			own := limit
+			if waitCauses[c.Cause] && grace.After(limit) {
+				own = grace
+			}
+			if c.First.After(own) || !s.connected(c) {
 				continue
 			}
 			switch {
@@ -298,6 +372,9 @@ func (b *Builder) buildChain(in *Incident) {
 				root = c
 			}
 		}
+		if timing == rootBefore && root.First.After(in.Start.Add(s.tol)) {
+			timing = rootSoonAfter // a wait cause, logged when its wait ended
+		}
 	} else {
 		// nothing began near the failures: the earliest cause, whatever its layer
 		timing = rootAfter
@@ -308,6 +385,12 @@ func (b *Builder) buildChain(in *Incident) {
 		}
 	}
 
+	// a wait cause's trouble began before its first line: by the first
+	// failure at the latest
+	onset := root.First
+	if waitCauses[root.Cause] && in.Start.Before(onset) {
+		onset = in.Start
+	}
 	chain := []*IncidentCause{root}
 	var links, corroborations []string
 	byLayer := map[rules.Layer][]*IncidentCause{}
@@ -322,7 +405,7 @@ func (b *Builder) buildChain(in *Incident) {
 			}
 			continue
 		}
-		if c.First.Before(root.First.Add(-s.tol)) || !s.connected(c) {
+		if c.First.Before(onset.Add(-s.tol)) || !s.connected(c) {
 			continue
 		}
 		l := effectiveLayer(c)
@@ -477,6 +560,9 @@ func (b *Builder) reasoning(in *Incident, chain []*IncidentCause, timing rootTim
 	case timing == rootAfter:
 		fmt.Fprintf(&s, "No cause was logged before the first failure; the earliest, %s (%s), began %s later%s.",
 			root.Title, root.Cause, humanDuration(-lead), where)
+	case timing == rootSoonAfter && waitCauses[root.Cause]:
+		fmt.Fprintf(&s, "%s (%s) was first logged at %s%s, %s after the first failed response — a timeout is logged when the wait ends — and is the deepest layer (%s) with evidence that soon.",
+			root.Title, root.Cause, b.stamp(root.First), where, humanDuration(-lead), effectiveLayer(root).Title())
 	case timing == rootSoonAfter:
 		fmt.Fprintf(&s, "No cause was logged before the first failure; %s (%s) began %s after it%s and is the deepest layer (%s) with evidence that soon (a log may stamp a request when it arrives, or be written late).",
 			root.Title, root.Cause, humanDuration(-lead), where, effectiveLayer(root).Title())

@@ -77,6 +77,36 @@ func TestRootCause(t *testing.T) {
 			root: "upstream-refused", chain: []string{"upstream-refused"}, notInList: []string{"db-timeout"}, conf: "high",
 		},
 		{
+			// a service that panics every half hour: three panics around
+			// the incident are its background, not the incident's cause
+			name: "sparse background of a cause is excluded", status: 502,
+			add: func(s *stream) {
+				for m := 0; m < 120; m += 9 {
+					s.cause(appSrc, at(m, 10), "app-panic")
+				}
+				for m := 30; m < 40; m++ {
+					for i := range 30 {
+						s.cause(errorSrc, at(m, i*2), "upstream-refused", "upstream", "unix:/run/php/php8.2-fpm.sock")
+					}
+				}
+			},
+			root: "upstream-refused", chain: []string{"upstream-refused"}, notInList: []string{"app-panic"},
+		},
+		{
+			// a database timeout is logged when the query gives up, 40 s
+			// after the first failure; the pool filling up is logged first
+			name: "a deeper wait cause logged after the first failure", status: 504,
+			add: func(s *stream) {
+				for m := 30; m < 40; m++ {
+					s.cause(fpmSrc, at(m, 5), "fpm-max-children", "pool", "www")
+					for i := range 20 {
+						s.cause(appSrc, at(m, 40+i), "db-timeout")
+					}
+				}
+			},
+			root: "db-timeout", chain: []string{"db-timeout", "fpm-max-children"}, conf: "medium",
+		},
+		{
 			// one disk-full line twelve minutes before, nothing since: another event
 			name: "a deep cause that stopped long before is not the root", status: 502,
 			add: func(s *stream) {

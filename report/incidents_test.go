@@ -12,6 +12,7 @@ const (
 	errorSrc  = "/var/log/nginx/error.log"
 	fpmSrc    = "/var/log/php8.2-fpm.log"
 	sysSrc    = "/var/log/syslog"
+	appSrc    = "/srv/app/log/app.json"
 )
 
 // TestIncidentThresholds checks incident detection against the
