@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"time"
-	"unicode/utf8"
 	"unsafe"
 )
 
@@ -59,7 +58,7 @@ const (
 // entry. Like the decoder's arena, memory handed out is never written again.
 type appArena struct {
 	buf    []byte
-	fields []Field
+	fields fieldChunk
 }
 
 // grow makes room for n more bytes.
@@ -92,96 +91,16 @@ func (a *appArena) concat(sep string, parts ...string) string {
 }
 
 // putFields copies fs into the arena and returns the copy.
-func (a *appArena) putFields(fs []Field) []Field {
-	if len(fs) == 0 {
-		return nil
-	}
-	if cap(a.fields)-len(a.fields) < len(fs) {
-		a.fields = make([]Field, 0, max(512, len(fs)))
-	}
-	start := len(a.fields)
-	a.fields = append(a.fields, fs...)
-	return a.fields[start:len(a.fields):len(a.fields)]
-}
+func (a *appArena) putFields(fs []Field) []Field { return a.fields.put(fs) }
 
 // jsonUnescape decodes the content of a JSON string with escapes into the
-// arena. Invalid escapes are kept as written; lone surrogates become U+FFFD.
+// arena. The decoded text is never longer than its escaped form, so it fits
+// the room grow made.
 func (a *appArena) jsonUnescape(b []byte) string {
 	a.grow(len(b))
 	start := len(a.buf)
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c != '\\' || i+1 >= len(b) {
-			a.buf = append(a.buf, c)
-			i++
-			continue
-		}
-		e := b[i+1]
-		i += 2
-		switch e {
-		case 'n':
-			a.buf = append(a.buf, '\n')
-		case 't':
-			a.buf = append(a.buf, '\t')
-		case 'r':
-			a.buf = append(a.buf, '\r')
-		case 'b':
-			a.buf = append(a.buf, '\b')
-		case 'f':
-			a.buf = append(a.buf, '\f')
-		case '"', '\\', '/':
-			a.buf = append(a.buf, e)
-		case 'u':
-			r, ok := hex4(b, i)
-			if !ok {
-				a.buf = append(a.buf, '\\', 'u')
-				continue
-			}
-			i += 4
-			if r >= 0xD800 && r < 0xDC00 {
-				// a surrogate pair: \uD83D\uDE00
-				if i+6 <= len(b) && b[i] == '\\' && b[i+1] == 'u' {
-					if r2, ok := hex4(b, i+2); ok && r2 >= 0xDC00 && r2 < 0xE000 {
-						r = 0x10000 + (r-0xD800)<<10 + (r2 - 0xDC00)
-						i += 6
-					} else {
-						r = utf8.RuneError
-					}
-				} else {
-					r = utf8.RuneError
-				}
-			} else if r >= 0xDC00 && r < 0xE000 {
-				r = utf8.RuneError
-			}
-			// utf8.AppendRune needs capacity it may not find: the decoded
-			// rune never takes more bytes than its escape, so it fits.
-			a.buf = utf8.AppendRune(a.buf, r)
-		default:
-			a.buf = append(a.buf, '\\', e)
-		}
-	}
+	a.buf = appendJSONUnescaped(a.buf, b)
 	return str(a.buf[start:len(a.buf):len(a.buf)])
-}
-
-// hex4 parses four hex digits at b[i:].
-func hex4(b []byte, i int) (rune, bool) {
-	if i+4 > len(b) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[i : i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	return r, true
 }
 
 // appStamp holds the fields of a wall-clock timestamp.

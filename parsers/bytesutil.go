@@ -177,3 +177,21 @@ func hasPrefixFold(b []byte, p string) bool {
 	}
 	return true
 }
+
+// fieldChunk hands out Field slices from shared chunks, so that parsers
+// that store extra fields allocate once per chunk, not per entry.
+type fieldChunk []Field
+
+// put copies fs into the chunk and returns a slice of it that later puts
+// cannot overwrite.
+func (c *fieldChunk) put(fs []Field) []Field {
+	if len(fs) == 0 {
+		return nil
+	}
+	if cap(*c)-len(*c) < len(fs) {
+		*c = make([]Field, 0, max(512, len(fs)))
+	}
+	start := len(*c)
+	*c = append(*c, fs...)
+	return (*c)[start:len(*c):len(*c)]
+}

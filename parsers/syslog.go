@@ -3,7 +3,6 @@ package parsers
 import (
 	"bytes"
 	"time"
-	"unicode/utf8"
 )
 
 // syslogFormat covers the system logs of a Linux web server, recognised per
@@ -96,7 +95,7 @@ type syslogParser struct {
 
 	// fields hands out Fields slices from shared chunks, so that a kernel
 	// line's "uptime" field does not cost an allocation per line.
-	fields []Field
+	fields fieldChunk
 
 	// Continues state: the source of the entry being joined.
 	prevOK   bool
@@ -877,7 +876,7 @@ func (p *syslogParser) Parse(b []byte, ev *Event) bool {
 		}
 	}
 	if n > 0 {
-		ev.Fields = p.commitFields(fs[:n])
+		ev.Fields = p.fields.put(fs[:n])
 	}
 	return true
 }
@@ -908,17 +907,6 @@ func (p *syslogParser) joinMessages(first, rest []byte) string {
 		}
 	}
 	return string(out)
-}
-
-// commitFields copies fs into the parser's field chunk and returns a slice
-// of it that later appends cannot overwrite.
-func (p *syslogParser) commitFields(fs []Field) []Field {
-	if cap(p.fields)-len(p.fields) < len(fs) {
-		p.fields = make([]Field, 0, max(256, len(fs)))
-	}
-	s := len(p.fields)
-	p.fields = append(p.fields, fs...)
-	return p.fields[s:len(p.fields):len(p.fields)]
 }
 
 // Continues implements Joiner: a line continues the entry before it when it
@@ -1193,7 +1181,7 @@ func (p *syslogParser) parseJSON(b []byte, ev *Event) bool {
 	if unit != nil {
 		var fs [1]Field
 		fs[0] = Field{"unit", str(unit)}
-		ev.Fields = p.commitFields(fs[:])
+		ev.Fields = p.fields.put(fs[:])
 	}
 	return true
 }
@@ -1366,62 +1354,5 @@ func (s *syslogJSON) skip(depth int) bool {
 
 // syslogJSONUnescape decodes the escapes of a JSON string.
 func syslogJSONUnescape(raw []byte) string {
-	out := make([]byte, 0, len(raw))
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '\\' || i+1 >= len(raw) {
-			out = append(out, c)
-			continue
-		}
-		i++
-		switch raw[i] {
-		case 'n':
-			out = append(out, '\n')
-		case 't':
-			out = append(out, '\t')
-		case 'r':
-			out = append(out, '\r')
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'u':
-			r, n := syslogHex4(raw, i+1)
-			if n == 0 {
-				out = append(out, '\\', 'u')
-				continue
-			}
-			i += 4
-			if r >= 0xD800 && r < 0xDC00 && i+6 < len(raw) && raw[i+1] == '\\' && raw[i+2] == 'u' {
-				if r2, n2 := syslogHex4(raw, i+3); n2 > 0 && r2 >= 0xDC00 && r2 < 0xE000 {
-					r = (r-0xD800)<<10 + (r2 - 0xDC00) + 0x10000
-					i += 6
-				}
-			}
-			out = utf8.AppendRune(out, r)
-		default:
-			out = append(out, raw[i]) // \" \\ \/
-		}
-	}
-	return string(out)
-}
-
-// syslogHex4 parses four hex digits at b[i:]; n is 0 when there are none.
-func syslogHex4(b []byte, i int) (r rune, n int) {
-	if i+4 > len(b) {
-		return 0, 0
-	}
-	for _, c := range b[i : i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, 0
-		}
-	}
-	return r, 4
+	return string(appendJSONUnescaped(make([]byte, 0, len(raw)), raw))
 }
