@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/nxadm/tail"
+	"github.com/nxadm/tail/watch"
 )
 
 // StartAt says where following a file begins.
@@ -83,9 +84,11 @@ type LiveLine struct {
 
 // follower follows one path with nxadm/tail and makes it lossless across
 // rotation and truncation. nxadm/tail reads the lines; the follower holds
-// its own descriptor of the file it believes is being read, and passes a
-// line on only when that line really is the next line of that file at the
-// expected offset. Anything else — nxadm/tail reopened the path, or kept
+// its own descriptor of the file it believes is being read, and passes
+// lines on only when they really are the next lines of that file at the
+// expected offsets (checked a batch at a time: line numbers and offsets for
+// each line, the bytes and the file's head with one read per batch).
+// Anything else — nxadm/tail reopened the path, or kept
 // reading a file that was renamed or truncated and refilled between two of
 // its looks — makes it resynchronise: stop nxadm/tail, finish the old file
 // from its own descriptor (lines written to a renamed or deleted log after
@@ -108,10 +111,18 @@ type follower struct {
 	scratch []byte
 	drains  sync.WaitGroup // rotated-away files still being read
 
+	// batch holds lines from nxadm/tail not verified yet
+	batch      []tailLine
+	batchBytes int
+	resyncs    int         // how often the follower resynchronised
+	wait       *time.Timer // batchWait, reused
+
 	// lastLine is when the last line was passed on, stalledSince when the
-	// held file was first seen to hold an undelivered complete line
+	// held file was first seen to hold an undelivered complete line,
+	// lastStall when nxadm/tail was last restarted for a stall
 	lastLine     time.Time
 	stalledSince time.Time
+	lastStall    time.Time
 
 	// seen are the files (dev, inode) this follower has read, and
 	// openedAt when it began the current one: together they tell a log
@@ -150,8 +161,8 @@ func Follow(ctx context.Context, path string, opts FollowOptions, out chan<- Liv
 	if opts.Started != nil {
 		opts.Started()
 	}
-	ticker := time.NewTicker(checkEvery)
-	defer ticker.Stop()
+	checks := time.NewTimer(checkEvery)
+	defer checks.Stop()
 	for {
 		var lines <-chan *tail.Line
 		if f.t != nil {
@@ -159,68 +170,186 @@ func Follow(ctx context.Context, path string, opts FollowOptions, out chan<- Liv
 		}
 		select {
 		case <-ctx.Done():
+			// lines not verified yet are read again by finish, from the
+			// held file at the last delivered offset
+			f.batch = f.batch[:0]
 			f.stopTail()
 			f.finish()
 			return f.st, nil
-		case <-ticker.C:
+		case <-checks.C:
+			if err := f.flush(); err != nil {
+				return f.st, err
+			}
 			if err := f.check(); err != nil {
 				return f.st, err
 			}
+			checks.Reset(f.checkInterval())
 		case l, ok := <-lines:
-			if !ok {
-				f.t = nil // stopped on its own (an error): the next check restarts it
-				continue
-			}
-			if l.Err != nil {
-				opts.Note(fmt.Sprintf("%s: %v", path, l.Err))
-				continue
-			}
-			if err := f.line(l); err != nil {
+			if err := f.receive(l, ok); err != nil {
 				return f.st, err
 			}
 		}
 	}
 }
 
+// receive takes one line from nxadm/tail, then as many more as are ready
+// (up to a batch), and verifies and delivers them together.
+func (f *follower) receive(l *tail.Line, ok bool) error {
+	for {
+		if !ok {
+			if err := f.flush(); err != nil {
+				return err
+			}
+			f.tailEnded()
+			return nil
+		}
+		if l.Err != nil {
+			f.opts.Note(fmt.Sprintf("%s: %v", f.path, l.Err))
+		} else if err := f.line(l); err != nil {
+			return err
+		}
+		if len(f.batch) == 0 || f.t == nil {
+			return nil // delivered (or resynchronised)
+		}
+		if len(f.batch) >= batchLines || f.batchBytes >= batchBytes {
+			return f.flush()
+		}
+		select {
+		case l, ok = <-f.t.Lines:
+			continue
+		default:
+		}
+		// nxadm/tail may be between two lines of a burst (it makes a few
+		// system calls per line): wait a moment for the next one rather
+		// than verify and deliver a batch of one line each time
+		if f.wait == nil {
+			f.wait = time.NewTimer(batchWait)
+		} else {
+			f.wait.Reset(batchWait)
+		}
+		select {
+		case l, ok = <-f.t.Lines:
+			f.wait.Stop()
+		case <-f.wait.C:
+			return f.flush()
+		}
+	}
+}
+
+// tailEnded handles nxadm/tail stopping on its own: the next check restarts
+// it. When it stopped with an error (the inotify watch limit, for one), the
+// path is polled instead.
+func (f *follower) tailEnded() {
+	t := f.t
+	f.t = nil
+	if t == nil {
+		return
+	}
+	if err := t.Err(); err != nil && !f.poll {
+		f.opts.Note(fmt.Sprintf("%s: file watcher failed (%v); polling instead", f.path, err))
+		f.poll = true
+	}
+}
+
+// Batches: nxadm/tail's lines are checked against the held file a batch at
+// a time, with one read, instead of one read per line. A batch is delivered
+// when it is full or when no further line came within batchWait.
+const (
+	batchLines = 512
+	batchBytes = 256 << 10
+	batchWait  = time.Millisecond
+)
+
 // checkEvery is how often the follower verifies, beside nxadm/tail's own
 // watching, that it still reads the file at the path and that the file was
-// not truncated: cheap (a stat and a small read), so tail stays near idle
-// when nothing is written.
-const checkEvery = 250 * time.Millisecond
+// not truncated: cheap (a stat and two small reads). A file quiet for
+// idleAfter is checked every idleCheckEvery only, so that tail sits near
+// idle when nothing is written (nxadm/tail still signals writes, renames
+// and truncations at once).
+const (
+	checkEvery     = 250 * time.Millisecond
+	idleAfter      = 5 * time.Second
+	idleCheckEvery = time.Second
+)
+
+// checkInterval is when the next check is due.
+func (f *follower) checkInterval() time.Duration {
+	if f.hold == nil || f.t == nil || !f.stalledSince.IsZero() || time.Since(f.lastLine) < idleAfter {
+		return checkEvery
+	}
+	return idleCheckEvery
+}
 
 // stallAfter is how long an undelivered complete line may wait before the
-// watcher is taken for stalled and restarted in polling mode.
-const stallAfter = 2 * time.Second
+// watcher is taken for stalled and restarted.
+const stallAfter = 500 * time.Millisecond
 
-// line handles one line from nxadm/tail.
+// tailLine is a line from nxadm/tail not yet verified against the held
+// file: its number there and where it begins and ends.
+type tailLine struct {
+	num        int
+	start, end int64
+	text       string
+}
+
+// line takes one line from nxadm/tail into the batch when it continues the
+// held file where the previous one ended (same numbering, adjacent offset);
+// anything else means nxadm/tail reopened the path or lost its place, and
+// the follower resynchronises after delivering what it verified.
 func (f *follower) line(l *tail.Line) error {
-	text := []byte(l.Text)
-	start := l.SeekInfo.Offset - int64(len(text)) - 1
-	// the head check catches a file truncated and refilled past the old
-	// offset: nxadm/tail then reads new lines at old offsets, which the
-	// line check alone cannot tell from the next line
-	if f.hold == nil || l.Num != f.expect || start != f.st.Offset || !f.isNextLine(text) || !f.headStillMatches() {
+	end := l.SeekInfo.Offset
+	start := end - int64(len(l.Text)) - 1
+	next, expect := f.st.Offset, f.expect
+	if n := len(f.batch); n > 0 {
+		next, expect = f.batch[n-1].end, f.batch[n-1].num+1
+	}
+	if f.hold == nil || l.Num != expect || start != next {
+		resyncs := f.resyncs
+		if err := f.flush(); err != nil || f.resyncs != resyncs {
+			return err // flush resynchronised already
+		}
 		return f.resync() // this line is re-read from the right file
 	}
-	f.expect = l.Num + 1
-	f.st.Line++
-	f.st.Offset = l.SeekInfo.Offset
-	f.extendHead(f.st.Offset)
-	f.lastLine, f.stalledSince = time.Now(), time.Time{}
-	f.send(LiveLine{Path: f.path, Text: text, Line: f.st.Line, Offset: start, State: f.st})
+	f.batch = append(f.batch, tailLine{num: l.Num, start: start, end: end, text: l.Text})
+	f.batchBytes += len(l.Text) + 1
 	return nil
 }
 
-// isNextLine reports whether text plus its newline is what the held file
-// holds at the current offset.
-func (f *follower) isNextLine(text []byte) bool {
-	n := len(text) + 1
-	if cap(f.scratch) < n {
-		f.scratch = make([]byte, max(n, headSize))
+// flush verifies the pending lines against the held file and delivers
+// them: one read of their byte range must hold exactly their text and
+// newlines, and the file's first bytes must still be those recorded (the
+// only sign of a file truncated and refilled past the old offset, where
+// nxadm/tail goes on reading new lines at old offsets). When either check
+// fails, nothing of the batch is delivered and the follower resynchronises,
+// reading those lines again from the right file and offset.
+func (f *follower) flush() error {
+	if len(f.batch) == 0 {
+		return nil
 	}
-	buf := f.scratch[:n]
-	m, _ := f.hold.ReadAt(buf, f.st.Offset)
-	return m == n && buf[n-1] == '\n' && bytes.Equal(buf[:n-1], text)
+	first, last := f.batch[0].start, f.batch[len(f.batch)-1].end
+	// a fresh buffer per batch: the delivered lines are slices of it
+	buf := make([]byte, last-first)
+	n, _ := f.hold.ReadAt(buf, first)
+	ok := n == len(buf) && f.headStillMatches()
+	for i := 0; ok && i < len(f.batch); i++ {
+		p := &f.batch[i]
+		s, e := p.start-first, p.end-first
+		ok = buf[e-1] == '\n' && string(buf[s:e-1]) == p.text
+	}
+	if !ok {
+		f.batch, f.batchBytes = f.batch[:0], 0
+		return f.resync()
+	}
+	f.extendHead(last)
+	f.lastLine, f.stalledSince = time.Now(), time.Time{}
+	for _, p := range f.batch {
+		f.st.Line++
+		f.st.Offset = p.end
+		f.send(LiveLine{Path: f.path, Text: buf[p.start-first : p.end-first-1 : p.end-first-1], Line: f.st.Line, Offset: p.start, State: f.st})
+	}
+	f.expect = f.batch[len(f.batch)-1].num + 1
+	f.batch, f.batchBytes = f.batch[:0], 0
+	return nil
 }
 
 // check catches what comes without a line: a rename or delete while idle, a
@@ -251,10 +380,15 @@ func (f *follower) check() error {
 		case f.stalledSince.IsZero():
 			f.stalledSince = time.Now()
 		case time.Since(f.stalledSince) > stallAfter && time.Since(f.lastLine) > stallAfter:
-			if !f.poll {
-				f.opts.Note(fmt.Sprintf("%s: file watcher stalled; polling instead", f.path))
+			// nxadm/tail reads to the end and only then adds its inotify
+			// watch: a write between the two is never signalled, and the
+			// line waits for the next write. Restarting it reads the
+			// line; a watcher that stalls again soon is replaced by polling.
+			if !f.poll && !f.lastStall.IsZero() && time.Since(f.lastStall) < time.Minute {
+				f.opts.Note(fmt.Sprintf("%s: file watcher stalled twice in a minute; polling instead", f.path))
 				f.poll = true
 			}
+			f.lastStall, f.stalledSince = time.Now(), time.Time{}
 			return f.resync()
 		}
 	} else {
@@ -278,6 +412,7 @@ func (f *follower) hasCompleteLine() bool {
 // the same file at the current offset (or from its start when it was
 // truncated), or the new file at the path after finishing the old one.
 func (f *follower) resync() error {
+	f.resyncs++
 	f.stopTail()
 	fh, err := os.Open(f.path)
 	if err != nil {
@@ -364,8 +499,17 @@ func (f *follower) startOffset() (int64, error) {
 }
 
 // startTail starts nxadm/tail at offset; when that fails (the file just
-// vanished), the next check tries again.
+// vanished), the next check tries again. The configuration avoids
+// nxadm/tail's traps: ReOpen is only valid with Follow (alone it calls
+// os.Exit), CompleteLines keeps a half-written last line back until its
+// newline arrives, and DiscardingLogger keeps its chatter off the terminal.
+// Its Line.Time is when the line was read; the parsers take the time from
+// the line itself.
 func (f *follower) startTail(offset int64) {
+	if !f.poll && !inotifyUsable() {
+		f.opts.Note(fmt.Sprintf("%s: inotify is not available (%v); polling instead", f.path, inotifyErr))
+		f.poll = true
+	}
 	t, err := tail.TailFile(f.path, tail.Config{
 		Location:      &tail.SeekInfo{Offset: offset, Whence: io.SeekStart},
 		MustExist:     true, // the follower opened it just before
@@ -382,11 +526,60 @@ func (f *follower) startTail(offset int64) {
 	f.t, f.expect = t, 1
 }
 
+// stopTail stops nxadm/tail and, for an inotify watcher, waits until the
+// watch is gone: nxadm/tail removes it from a goroutine of its own after
+// Stop returns, and its watches are shared by file name, so a tail started
+// on the same path before that removal would lose every event (the removal
+// closes the new tail's channel) and stall.
 func (f *follower) stopTail() {
-	if f.t != nil {
-		f.t.Stop()
-		f.t = nil
+	if f.t == nil {
+		return
 	}
+	inotify := !f.t.Config.Poll
+	f.t.Stop()
+	f.t = nil
+	if inotify {
+		name := filepath.Clean(f.path)
+		for deadline := time.Now().Add(watchGoneWait); watch.Events(name) != nil && time.Now().Before(deadline); {
+			time.Sleep(200 * time.Microsecond)
+		}
+	}
+}
+
+// watchGoneWait bounds the wait for a stopped watch to be removed (a watch
+// whose inotify_add_watch failed is never removed by nxadm/tail).
+const watchGoneWait = 200 * time.Millisecond
+
+var (
+	inotifyOnce sync.Once
+	inotifyErr  error
+)
+
+// inotifyUsable reports whether nxadm/tail can watch files. It
+// creates nxadm/tail's shared watcher up front, after checking that an
+// inotify instance can be had: nxadm/tail calls os.Exit when it cannot
+// create one (fs.inotify.max_user_instances reached); then files are polled
+// instead. Creating the shared watcher here also makes watch.Events safe to
+// call in stopTail.
+func inotifyUsable() bool {
+	inotifyOnce.Do(func() {
+		if err := inotifyInstance(); err != nil {
+			inotifyErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "faultline-inotify")
+		if err != nil {
+			inotifyErr = err
+			return
+		}
+		defer os.Remove(dir)
+		probe := filepath.Join(dir, "probe")
+		if err := watch.WatchCreate(probe); err != nil {
+			inotifyErr = err // the watch limit (fs.inotify.max_user_watches)
+		}
+		watch.RemoveWatchCreate(probe)
+	})
+	return inotifyErr == nil
 }
 
 func (f *follower) setHold(fh *os.File) {
@@ -540,14 +733,21 @@ func (f *follower) send(l LiveLine) error {
 }
 
 // finish reads what is left of the held file up to its last complete line
-// (lines nxadm/tail had not delivered yet), so that the state saved on stop
-// is exact.
+// (lines nxadm/tail had not delivered yet), for at most finishLimit: a
+// backlog bigger than that (tail stopped while still reading a big file
+// from its start) is left for the next run, which resumes from the state
+// saved, exactly after the last line delivered.
 func (f *follower) finish() {
 	if f.hold != nil {
 		f.checkHeldHead()
-		f.readComplete(f.hold, &f.st, false)
+		if !f.readCompleteUntil(f.hold, &f.st, false, time.Now().Add(finishLimit)) {
+			f.opts.Note(fmt.Sprintf("%s: stopped before the end of the file (line %d); --state resumes there", f.path, f.st.Line))
+		}
 	}
 }
+
+// finishLimit bounds how long stopping reads what is left of a file.
+const finishLimit = 2 * time.Second
 
 // checkHeldHead makes sure reading the held file from the saved offset is
 // right: if the file was truncated and written again since the last read
@@ -585,12 +785,26 @@ func (f *follower) drainRotated(fh *os.File, st FileState) {
 // st, and returns how many it sent. A last line without its newline is left
 // for later.
 func (f *follower) readComplete(fh *os.File, st *FileState, rotated bool) int {
-	sent := 0
+	sent, _ := f.readLines(fh, st, rotated, time.Time{})
+	return sent
+}
+
+// readCompleteUntil is readComplete that gives up at deadline; it reports
+// whether it reached the end.
+func (f *follower) readCompleteUntil(fh *os.File, st *FileState, rotated bool, deadline time.Time) bool {
+	_, complete := f.readLines(fh, st, rotated, deadline)
+	return complete
+}
+
+func (f *follower) readLines(fh *os.File, st *FileState, rotated bool, deadline time.Time) (sent int, complete bool) {
 	br := bufio.NewReaderSize(io.NewSectionReader(fh, st.Offset, 1<<62), 64<<10)
 	for {
+		if !deadline.IsZero() && sent%1024 == 1023 && time.Now().After(deadline) {
+			return sent, false
+		}
 		data, err := br.ReadBytes('\n')
 		if len(data) == 0 || data[len(data)-1] != '\n' {
-			return sent // the end, or a partial last line
+			return sent, true // the end, or a partial last line
 		}
 		start := st.Offset
 		st.Offset += int64(len(data))
@@ -598,7 +812,7 @@ func (f *follower) readComplete(fh *os.File, st *FileState, rotated bool) int {
 		f.send(LiveLine{Path: f.path, Text: data[:len(data)-1], Line: st.Line, Offset: start, State: *st, Rotated: rotated})
 		sent++
 		if err != nil {
-			return sent
+			return sent, true
 		}
 	}
 }

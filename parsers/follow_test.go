@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -342,4 +343,244 @@ func TestFollowStartPositions(t *testing.T) {
 		}
 		c.mu.Unlock()
 	}
+}
+
+// TestFollowPathNotYetThere follows a path that does not exist yet: the
+// file is read from its start once it appears.
+func TestFollowPathNotYetThere(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "later.log")
+	c, stop := startFollow(t, path, FollowOptions{Start: StartEnd})
+	appendLines(t, path, 0, 20)
+	c.waitFor(t, lineText(19))
+	appendLines(t, path, 20, 30)
+	c.waitFor(t, lineText(29))
+	stop()
+	c.check(t, 30)
+}
+
+// TestFollowLongAndCRLFLines: a 5 MiB line and CRLF lines arrive whole, as
+// written (the decoder drops the CR), between ordinary lines.
+func TestFollowLongAndCRLFLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "app.log")
+	appendLines(t, path, 0, 0)
+	c, stop := startFollow(t, path, FollowOptions{Start: StartBeginning})
+	long := "2026/11/20 14:02:11 [error] 811#811: *1 " + strings.Repeat("x", 5<<20)
+	crlf := "2026/11/20 14:02:11 [error] 811#811: *2 crlf line\r"
+	appendText(t, path, lineText(0))
+	appendText(t, path, long)
+	appendText(t, path, crlf)
+	appendText(t, path, lineText(1))
+	c.waitFor(t, lineText(1))
+	stop()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.order) != 4 || c.order[1] != long || c.order[2] != crlf || c.order[3] != lineText(1) {
+		lens := make([]int, len(c.order))
+		for i, l := range c.order {
+			lens[i] = len(l)
+		}
+		t.Fatalf("got %d lines of lengths %v; want 4: %d, %d, %d, %d bytes", len(c.order), lens, len(lineText(0)), len(long), len(crlf), len(lineText(1)))
+	}
+}
+
+// TestFollowReplacedBySymlink: the path is replaced by a symlink to another
+// file (a deployment switching log targets): the old file is finished,
+// then the new target is read from its start.
+func TestFollowReplacedBySymlink(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	target := filepath.Join(dir, "releases", "app-2.log")
+	os.Mkdir(filepath.Dir(target), 0o755)
+	appendLines(t, path, 0, 50)
+	c, stop := startFollow(t, path, FollowOptions{Start: StartBeginning})
+	c.waitFor(t, lineText(49))
+	appendLines(t, target, 51, 80)
+	old, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "app.log.new")
+	if err := os.Symlink(target, tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil { // atomic replacement
+		t.Fatal(err)
+	}
+	fmt.Fprintln(old, lineText(50)) // a late write to the replaced file
+	old.Close()
+	appendLines(t, target, 80, 100)
+	c.waitFor(t, lineText(99))
+	c.waitFor(t, lineText(50))
+	stop()
+	c.check(t, 100)
+}
+
+// TestFollowBurst appends 100,000 lines in one write: all arrive, once.
+func TestFollowBurst(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "access.log")
+	appendLines(t, path, 0, 0)
+	c, stop := startFollow(t, path, FollowOptions{Start: StartEnd})
+	appendLines(t, path, 0, 100000)
+	c.waitFor(t, lineText(99999))
+	stop()
+	c.check(t, 100000)
+}
+
+// TestFollowManyFilesNoLeaks follows 100 files at once through one channel,
+// rotating half of them, and checks that every line of every file arrived
+// once, and that stopping leaves no goroutine and no descriptor behind.
+func TestFollowManyFilesNoLeaks(t *testing.T) {
+	dir := t.TempDir()
+	// a first follower starts nxadm/tail's shared inotify watcher, which
+	// lives as long as the process
+	warm := filepath.Join(dir, "warm.log")
+	appendLines(t, warm, 0, 1)
+	c, stop := startFollow(t, warm, FollowOptions{Start: StartBeginning})
+	appendLines(t, warm, 1, 2)
+	c.waitFor(t, lineText(1))
+	stop()
+	goroutines, fds := settle(t, -1, -1)
+
+	const files, per = 100, 50
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan LiveLine, 64)
+	counts := map[string]int{}
+	got, collected := make(chan struct{}), make(chan struct{})
+	var total int
+	go func() {
+		defer close(collected)
+		for l := range ch {
+			counts[l.Path+" "+string(l.Text)]++
+			if total++; total == files*per*2+files/2 {
+				close(got)
+			}
+		}
+	}()
+	var wg, started sync.WaitGroup
+	paths := make([]string, files)
+	for i := range paths {
+		paths[i] = filepath.Join(dir, fmt.Sprintf("site%03d.log", i))
+		appendLines(t, paths[i], 0, per)
+		wg.Add(1)
+		started.Add(1)
+		go func(p string) {
+			defer wg.Done()
+			opts := FollowOptions{Start: StartBeginning, Grace: 200 * time.Millisecond, Started: started.Done}
+			if _, err := Follow(ctx, p, opts, ch); err != nil {
+				t.Error(err)
+			}
+		}(paths[i])
+	}
+	// a file rotated away before its follower opened it is unknown to it
+	started.Wait()
+	for i, p := range paths {
+		if i%2 == 0 {
+			// rename rotation with a late write to the old file
+			old, _ := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+			os.Rename(p, p+".1")
+			fmt.Fprintln(old, lineText(per))
+			old.Close()
+		}
+		appendLines(t, p, per+1, 2*per+1)
+	}
+	select {
+	case <-got:
+	case <-time.After(20 * time.Second):
+		buf := make([]byte, 4<<20)
+		t.Errorf("only some lines arrived in 20 s; goroutines:\n%s", buf[:runtime.Stack(buf, true)])
+	}
+	cancel()
+	wg.Wait()
+	close(ch)
+	<-collected
+	for i, p := range paths {
+		for n := 0; n <= 2*per; n++ {
+			want := 1
+			if n == per && i%2 != 0 {
+				want = 0
+			}
+			if k := counts[p+" "+lineText(n)]; k != want {
+				t.Errorf("%s line %d arrived %d times, want %d", p, n, k, want)
+			}
+		}
+	}
+	settle(t, goroutines, fds)
+}
+
+// settle waits until the goroutines and open descriptors are back to at
+// most the given numbers (nxadm/tail's watchers end just after Stop), and
+// returns the current numbers; -1 takes them as they are.
+func settle(t *testing.T, goroutines, fds int) (int, int) {
+	t.Helper()
+	countFDs := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skip("no /proc/self/fd")
+		}
+		return len(ents)
+	}
+	if goroutines < 0 {
+		time.Sleep(100 * time.Millisecond)
+		return runtime.NumGoroutine(), countFDs()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		g, f := runtime.NumGoroutine(), countFDs()
+		if g <= goroutines && f <= fds {
+			return g, f
+		}
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("after stop: %d goroutines (before %d), %d descriptors (before %d)\n%s", g, goroutines, f, fds, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// BenchmarkFollow measures the follower alone: lines appended in chunks of
+// 10,000 (about 560 KiB) to a followed file, each chunk read to its end
+// (b.N rounded up to whole chunks).
+func BenchmarkFollow(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "access.log")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan LiveLine, 1024)
+	started, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		Follow(ctx, path, FollowOptions{Start: StartEnd, Started: func() { close(started) }}, ch)
+		close(done)
+	}()
+	<-started
+	var chunk strings.Builder
+	for i := 0; i < 10000; i++ {
+		chunk.WriteString(lineText(i))
+		chunk.WriteByte('\n')
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	b.ResetTimer()
+	lines := 0
+	for lines < b.N {
+		if _, err := f.WriteString(chunk.String()); err != nil {
+			b.Fatal(err)
+		}
+		for range 10000 {
+			<-ch
+		}
+		lines += 10000
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(lines)/b.Elapsed().Seconds(), "lines/s")
+	cancel()
+	go func() {
+		for range ch {
+		}
+	}()
+	<-done
+	close(ch)
 }

@@ -14,12 +14,15 @@ type LineDecoder struct {
 	opts    Options
 	d       *decoder
 	pending []pendingLine // lines before the format is known
-	emitFn  func(*Event)
+	// pendingEnd is the offset after the last pending line
+	pendingEnd int64
+	emitFn     func(*Event)
 }
 
 type pendingLine struct {
 	text           []byte
 	lineNo, offset int64
+	truncated      bool
 }
 
 // NewLineDecoder returns a decoder for the input of plan. When the plan's
@@ -49,21 +52,24 @@ func (ld *LineDecoder) start() {
 // keep it).
 func (ld *LineDecoder) Feed(line []byte, lineNo, offset int64, emit func(*Event)) {
 	ld.emitFn = emit
+	end := offset + int64(len(line)) + 1
+	// framed as Plan.Decode frames lines: cut at MaxLineBytes, the CR of
+	// a CRLF ending dropped
+	truncated := false
+	if len(line) > MaxLineBytes {
+		line, truncated = line[:MaxLineBytes], true
+	} else if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
 	if ld.d == nil {
-		ld.pending = append(ld.pending, pendingLine{append([]byte(nil), line...), lineNo, offset})
+		ld.pending = append(ld.pending, pendingLine{append([]byte(nil), line...), lineNo, offset, truncated})
+		ld.pendingEnd = end
 		if len(ld.pending) >= liveDetectLines {
 			ld.detect()
 		}
 		return
 	}
-	truncated := false
-	if len(line) > MaxLineBytes {
-		line, truncated = line[:MaxLineBytes], true
-	}
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
-	ld.d.stats.Bytes = offset + int64(len(line)) + 1
+	ld.d.stats.Bytes = end
 	ld.d.line(line, lineNo, offset, truncated)
 }
 
@@ -82,8 +88,9 @@ func (ld *LineDecoder) detect() {
 	pending := ld.pending
 	ld.pending = nil
 	for _, p := range pending {
-		ld.d.line(p.text, p.lineNo, p.offset, false)
+		ld.d.line(p.text, p.lineNo, p.offset, p.truncated)
 	}
+	ld.d.stats.Bytes = ld.pendingEnd
 }
 
 // Flush emits the entries still being joined (a stack trace whose last line

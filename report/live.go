@@ -20,6 +20,7 @@ type Live struct {
 	Emit func(ev *parsers.Event, f *rules.Finding)
 
 	inputs map[string]*liveInput
+	order  []*liveInput // as added, for a stable file list
 	rate   rollingRate
 }
 
@@ -31,21 +32,26 @@ type liveInput struct {
 }
 
 // AddInput registers a followed input with its plan (detection and clock).
+// Lines of a path that was not added are not accepted (see Line).
 func (l *Live) AddInput(p *parsers.Plan) {
 	if l.inputs == nil {
 		l.inputs = map[string]*liveInput{}
 	}
-	l.inputs[p.Input.Path] = &liveInput{plan: p, dec: parsers.NewLineDecoder(p, l.Options)}
+	in := &liveInput{plan: p, dec: parsers.NewLineDecoder(p, l.Options)}
+	l.inputs[p.Input.Path] = in
+	l.order = append(l.order, in)
 }
 
-// Line decodes one followed line and feeds what it completes.
-func (l *Live) Line(ll parsers.LiveLine) {
+// Line decodes one followed line and feeds what it completes. It reports
+// false, and does nothing, for a path that was never added.
+func (l *Live) Line(ll parsers.LiveLine) bool {
 	in, ok := l.inputs[ll.Path]
 	if !ok {
-		return
+		return false
 	}
 	in.lastLine, in.pending = time.Now(), true
 	in.dec.Feed(ll.Text, ll.Line, ll.Offset, l.event)
+	return true
 }
 
 // FlushIdle emits the multi-line entries of inputs that have been quiet for
@@ -53,7 +59,7 @@ func (l *Live) Line(ll parsers.LiveLine) {
 // follows it.
 func (l *Live) FlushIdle(idle time.Duration) {
 	now := time.Now()
-	for _, in := range l.inputs {
+	for _, in := range l.order {
 		if in.pending && now.Sub(in.lastLine) >= idle {
 			in.dec.Flush(l.event)
 			in.pending = false
@@ -61,9 +67,20 @@ func (l *Live) FlushIdle(idle time.Duration) {
 	}
 }
 
+// Pending reports whether some input has lines that FlushIdle has not
+// flushed yet.
+func (l *Live) Pending() bool {
+	for _, in := range l.order {
+		if in.pending {
+			return true
+		}
+	}
+	return false
+}
+
 // Close flushes every input and records their statistics in the builder.
 func (l *Live) Close() {
-	for _, in := range l.inputs {
+	for _, in := range l.order {
 		in.dec.Flush(l.event)
 		l.Builder.AddFile(in.dec.Stats())
 	}
