@@ -73,6 +73,8 @@ twice.`,
 	}
 	f.register(cmd.Flags(), "text, ndjson", "text")
 	fs := cmd.Flags()
+	// tail streams to standard output; the postmortem file is --report
+	fs.MarkHidden("output")
 	fs.IntVarP(&f.lines, "lines", "n", 0, "start with the last N lines of each file (default: only new lines, like tail -f)")
 	fs.BoolVar(&f.fromStart, "from-start", false, "read each file from its beginning, then follow it")
 	fs.BoolVar(&f.poll, "poll", false, "poll files for changes instead of using inotify (network file systems)")
@@ -189,6 +191,9 @@ func (w watchSet) liveFiles() []string {
 }
 
 func runTail(cmd *cobra.Command, args []string, f *tailFlags) error {
+	if f.output != "" {
+		return usageErr("tail writes to standard output (redirect it); use --report FILE for the postmortem")
+	}
 	if len(args) == 0 {
 		return usageErr("no input: give log files, directories or globs to follow")
 	}
