@@ -329,8 +329,10 @@ func (p *appTextParser) digitHeader(b []byte, h *appHdr) bool {
 		if p.afterStamp(b, end, h) {
 			return true
 		}
-		if slash && end < len(b) && b[end] == ' ' {
-			// Go's log package: "2026/11/20 14:02:10 message", no level
+		if end < len(b) && b[end] == ' ' && (slash || b[10] == ' ') {
+			// a stamp and a message, no level: Go's log package
+			// ("2026/11/20 14:02:10 message"), dpkg.log and many scripts
+			// ("2026-11-20 14:02:10 upgrade php8.2-fpm:amd64 …")
 			h.msg = end + 1
 			return len(b) > h.msg
 		}

@@ -140,6 +140,16 @@ func TestAppTextHeaders(t *testing.T) {
 	}
 }
 
+// TestAppTextPlainStamp: a date, a time and a message with no level
+// (dpkg.log, many scripts) is an entry with its time and no level, so that
+// change markers such as package upgrades land on the timeline.
+func TestAppTextPlainStamp(t *testing.T) {
+	ev, ok := appParseOne(t, appTextFormat, `2025-06-24 14:36:25 upgrade libsystemd0:amd64 252.36-1~deb12u1 252.38-1~deb12u1`)
+	if !ok || ev.Time.IsZero() || ev.Level != LevelUnknown || ev.Message != "upgrade libsystemd0:amd64 252.36-1~deb12u1 252.38-1~deb12u1" {
+		t.Fatalf("got %+v, %v", ev, ok)
+	}
+}
+
 // TestAppTextRejects feeds lines of other formats (and prose) that must
 // not be read as application text.
 func TestAppTextRejects(t *testing.T) {
@@ -149,7 +159,6 @@ func TestAppTextRejects(t *testing.T) {
 		`INFO starting up`,
 		`NOTICE: PHP message: PHP Warning:  Undefined variable $x in /var/www/html/index.php on line 3`,
 		`this line was cut by a log rotation in the middle of a wri`,
-		`2026-11-20 14:02:10 something happened without a level`,
 		`2026/11/20 14:02:11 [error] 811#811: *4 connect() failed (111: Connection refused) while connecting to upstream, client: 192.0.2.7`,
 		`2026/11/20 14:02:11 [notice] 1188#1188: signal process started`,
 		`[Fri Nov 20 14:02:10.123456 2026] [proxy_fcgi:error] [pid 1234:tid 5678] [client 192.0.2.7:5555] AH01079: failed to make connection to backend: 127.0.0.1`,

@@ -203,7 +203,10 @@ func buildHTMLPage(a *Analysis) *htmlPage {
 	for _, f := range a.Files {
 		hf := htmlFile{Path: Sanitize(f.Path), Format: Sanitize(f.Format), Lines: rInt(f.Lines), Entries: rInt(f.Entries),
 			Unparsed: rInt(f.Unparsed), First: "—", Last: "—", Warn: f.Unparsed > 0}
-		if hf.Format == "" {
+		switch {
+		case hf.Format == "" && f.Lines == 0:
+			hf.Format = "empty"
+		case hf.Format == "":
 			hf.Format = "unrecognised"
 		}
 		if f.Wrapper != "" {

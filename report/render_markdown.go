@@ -586,7 +586,10 @@ func (m *mdOut) inputs() {
 	m.ln("|---|---|---:|---:|---:|---|---|---|")
 	for _, f := range a.Files {
 		format := mdEsc(f.Format)
-		if format == "" {
+		switch {
+		case format == "" && f.Lines == 0:
+			format = "empty"
+		case format == "":
 			format = "*unrecognised*"
 		}
 		if f.Wrapper != "" {

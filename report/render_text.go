@@ -166,7 +166,10 @@ func (t *textOut) header() error {
 	rows := make([][]string, 0, len(a.Files))
 	for _, f := range a.Files {
 		format := Sanitize(f.Format)
-		if format == "" {
+		switch {
+		case format == "" && f.Lines == 0:
+			format = "empty"
+		case format == "":
 			format = t.paint(ansiYellow, "unrecognised")
 		}
 		if f.Wrapper != "" {
