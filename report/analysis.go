@@ -107,6 +107,10 @@ type Incident struct {
 	// PerMinute holds the 5xx count (or error findings without access logs)
 	// of each minute from Start to End, for sparklines and charts.
 	PerMinute []MinuteCount `json:"per_minute"`
+	// Context holds the same counts from half an hour before the incident
+	// (or its earliest change) to ten minutes after, where the logs cover
+	// them: the baseline around it, for charts.
+	Context []MinuteCount `json:"context_per_minute"`
 	// Checks are the root cause's first checks, from the catalogue.
 	Checks []string `json:"checks"`
 	// ActionItems come from the catalogue's fixes of the chain's causes.

@@ -128,6 +128,12 @@ func nanos(ns int64) time.Time {
 	return time.Unix(0, ns).UTC()
 }
 
+// contextBefore and contextAfter frame an incident's chart.
+const (
+	contextBefore = 30 * time.Minute
+	contextAfter  = 10 * time.Minute
+)
+
 // incident turns a burst into an Incident: impact, causes, chain, scope,
 // changes, timeline.
 func (b *Builder) incident(id int, x *burst, p *pass, a *Analysis) *Incident {
@@ -138,15 +144,21 @@ func (b *Builder) incident(id int, x *burst, p *pass, a *Analysis) *Incident {
 		Chain: []string{}, Timeline: []*Moment{}, Checks: []string{}, ActionItems: []string{},
 	}
 	// impact, minute by minute
-	for k := x.firstMin; k <= x.lastMin; k++ {
+	minute := func(k int64) MinuteCount {
 		mc := MinuteCount{Minute: time.Unix(k*60, 0).UTC()}
 		if agg := b.minutes[k]; agg != nil {
 			m := &agg.tiers[tier]
-			mc.Requests, mc.Causes = m.req, agg.causes
-			mc.Errors = m.failed
+			mc.Requests, mc.Causes, mc.Errors = m.req, agg.causes, m.failed
 			if !x.requests {
 				mc.Errors = agg.causes
 			}
+		}
+		return mc
+	}
+	for k := x.firstMin; k <= x.lastMin; k++ {
+		mc := minute(k)
+		if agg := b.minutes[k]; agg != nil {
+			m := &agg.tiers[tier]
 			in.Requests += m.req
 			in.Failed += m.failed
 			for st, n := range m.statuses {
@@ -160,6 +172,20 @@ func (b *Builder) incident(id int, x *burst, p *pass, a *Analysis) *Incident {
 		}
 		in.PerMinute = append(in.PerMinute, mc)
 	}
+	// the traffic around it, for charts: contextBefore before (and back to
+	// the earliest change the incident lists, within Lookback) and
+	// contextAfter after, where the logs cover it
+	defer func() {
+		from := x.firstMin - int64(contextBefore/time.Minute)
+		for _, c := range in.Changes {
+			from = min(from, minuteKey(c.Time))
+		}
+		from = max(from, minuteKey(b.first))
+		to := min(x.lastMin+int64(contextAfter/time.Minute), minuteKey(b.last))
+		for k := from; k <= to; k++ {
+			in.Context = append(in.Context, minute(k))
+		}
+	}()
 	if !x.requests {
 		in.PeakAt = time.Unix(x.peakMin*60, 0).UTC()
 	}

@@ -515,10 +515,14 @@ type chartBucket struct {
 }
 
 func buildChart(v *rview, inc *Incident) *htmlChart {
-	if len(inc.PerMinute) == 0 {
+	pm := inc.Context
+	if len(pm) == 0 {
+		pm = inc.PerMinute
+	}
+	if len(pm) == 0 {
 		return nil
 	}
-	pm := append([]MinuteCount(nil), inc.PerMinute...)
+	pm = append([]MinuteCount(nil), pm...)
 	sort.SliceStable(pm, func(i, j int) bool { return pm[i].Minute.Before(pm[j].Minute) })
 	per := 1
 	first, last := pm[0].Minute, pm[len(pm)-1].Minute
