@@ -1258,7 +1258,7 @@ func (p *appTextParser) railsPlain(b []byte, h *appHdr) bool {
 		h.mod = [2]int{14, k}
 	case bytes.HasPrefix(b, []byte("Completed ")):
 		appRailsRequest(b, h)
-		if h.status == 0 || bytes.Index(b, []byte(" in ")) < 0 {
+		if h.status == 0 || !bytes.Contains(b, []byte(" in ")) {
 			return false
 		}
 		h.level = LevelFromStatus(h.status)

@@ -123,13 +123,6 @@ func (s *stream) change(src string, t time.Time, kind, msg string) {
 	s.b.Add(ev, &rules.Finding{Event: ev, Rule: "test-" + kind, Cause: kind, Kind: rules.KindChange, Layer: rules.LayerChange})
 }
 
-// quiet adds minutes [from, to) of clean traffic, n requests a minute.
-func (s *stream) quiet(src string, from, to, n int) {
-	for m := from; m < to; m++ {
-		s.traffic(src, m, n, 0, 0, req{})
-	}
-}
-
 func (s *stream) analyze() *Analysis { return s.b.Analyze() }
 
 // one returns the only incident, failing the test when there is not

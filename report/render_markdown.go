@@ -34,8 +34,6 @@ func RenderMarkdown(w io.Writer, a *Analysis) error {
 	return err
 }
 
-func (m *mdOut) p(format string, args ...any) { fmt.Fprintf(&m.b, format, args...) }
-
 func (m *mdOut) ln(s string) {
 	m.b.WriteString(s)
 	m.b.WriteByte('\n')

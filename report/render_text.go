@@ -78,8 +78,6 @@ func (t *textOut) paint(style, s string) string {
 	return style + s + ansiReset
 }
 
-func (t *textOut) printf(format string, args ...any) { fmt.Fprintf(&t.buf, format, args...) }
-
 func (t *textOut) line(s string) {
 	t.buf.WriteString(s)
 	t.buf.WriteByte('\n')
