@@ -190,43 +190,90 @@ func (w watchSet) liveFiles() []string {
 	return out
 }
 
+// tailSession is one run of faultline tail: the followers, the live
+// pipeline they feed, and what is printed and saved.
+type tailSession struct {
+	f       *tailFlags
+	args    []string
+	opts    parsers.Options
+	targets watchSet
+	loc     *time.Location
+	reason  string
+
+	b      *report.Builder
+	live   *report.Live
+	out    *bufio.Writer
+	stderr io.Writer
+	status *statusLine
+	color  bool
+
+	ctx  context.Context
+	stop context.CancelFunc
+
+	lines        chan parsers.LiveLine
+	notes        chan string
+	droppedNotes atomic.Int64
+	wg           sync.WaitGroup
+	active       atomic.Int64 // followers running
+	failed       atomic.Int64 // followers that could not start
+
+	saved      map[string]*parsers.FileState // --state as loaded
+	stateMu    sync.Mutex
+	states     map[string]parsers.FileState // --state as it is now
+	stateDirty bool
+	followed   map[string]bool
+}
+
 func runTail(cmd *cobra.Command, args []string, f *tailFlags) error {
-	if f.output != "" {
-		return usageErr("tail writes to standard output (redirect it); use --report FILE for the postmortem")
+	t, paths, err := newTailSession(cmd, args, f)
+	if err != nil {
+		return err
 	}
-	if len(args) == 0 {
-		return usageErr("no input: give log files, directories or globs to follow")
+	defer t.stop()
+	t.start(paths)
+	if err := t.loop(); err != nil {
+		return err
 	}
-	if f.format != "text" && f.format != "ndjson" {
-		return usageErr("tail --format: text or ndjson")
-	}
-	if f.lines < 0 {
-		return usageErr("-n must not be negative")
+	return t.finish()
+}
+
+// newTailSession checks the flags, loads rules and saved state, probes the
+// files there are and builds the live pipeline.
+func newTailSession(cmd *cobra.Command, args []string, f *tailFlags) (*tailSession, []string, error) {
+	switch {
+	case f.output != "":
+		return nil, nil, usageErr("tail writes to standard output (redirect it); use --report FILE for the postmortem")
+	case len(args) == 0:
+		return nil, nil, usageErr("no input: give log files, directories or globs to follow")
+	case f.format != "text" && f.format != "ndjson":
+		return nil, nil, usageErr("tail --format: text or ndjson")
+	case f.lines < 0:
+		return nil, nil, usageErr("-n must not be negative")
 	}
 	th, err := f.thresholds()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	opts, err := f.options()
-	if err != nil {
-		return err
+	t := &tailSession{f: f, args: args, stderr: cmd.ErrOrStderr(), followed: map[string]bool{}, states: map[string]parsers.FileState{}}
+	if t.opts, err = f.options(); err != nil {
+		return nil, nil, err
 	}
 	engine, err := loadEngine(f.rulesDirs)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	targets, err := watchTargets(args)
-	if err != nil {
-		return err
+	if t.targets, err = watchTargets(args); err != nil {
+		return nil, nil, err
 	}
-	saved, err := loadState(f.stateFile)
-	if err != nil {
-		return err
+	if t.saved, err = loadState(f.stateFile); err != nil {
+		return nil, nil, err
 	}
-	stderr := cmd.ErrOrStderr()
-	paths := targets.liveFiles()
-	if len(paths) == 0 && len(targets.dirs)+len(targets.globs) == 0 {
-		return usageErr("nothing to follow in %s", strings.Join(args, " "))
+	for p, st := range t.saved {
+		t.states[p] = *st // the saved state of files not followed this time is kept
+	}
+	paths := t.targets.liveFiles()
+	if len(paths) == 0 && len(t.targets.dirs)+len(t.targets.globs) == 0 {
+		return nil, nil, usageErr("nothing to follow in %s", strings.Join(args, " "))
 	}
 	inputs := make([]*parsers.Input, len(paths))
 	for i, p := range paths {
@@ -235,25 +282,25 @@ func runTail(cmd *cobra.Command, args []string, f *tailFlags) error {
 			inputs[i].Size, inputs[i].ModTime = st.Size(), st.ModTime()
 		}
 	}
-	plans := parsers.Prepare(inputs, opts)
+	plans := parsers.Prepare(inputs, t.opts)
 	zonePlans := plans
 	if len(zonePlans) == 0 {
 		// no log file yet: the zone of --tz, else the machine's
-		zonePlans = parsers.Prepare([]*parsers.Input{{Path: os.DevNull}}, opts)
+		zonePlans = parsers.Prepare([]*parsers.Input{{Path: os.DevNull}}, t.opts)
 	}
-	loc, reason := zonePlans[0].Clock.Loc, zonePlans[0].Clock.Reason
+	t.loc, t.reason = zonePlans[0].Clock.Loc, zonePlans[0].Clock.Reason
 
 	bopts := report.DefaultOptions()
-	bopts.Thresholds, bopts.CauseWindow, bopts.Location, bopts.ZoneReason = th, f.causeWindow, loc, reason
+	bopts.Thresholds, bopts.CauseWindow, bopts.Location, bopts.ZoneReason = th, f.causeWindow, t.loc, t.reason
 	now := time.Now()
-	if bopts.Since, err = parseWhen("since", f.since, loc, now); err != nil {
-		return err
+	if bopts.Since, err = parseWhen("since", f.since, t.loc, now); err != nil {
+		return nil, nil, err
 	}
-	if bopts.Until, err = parseWhen("until", f.until, loc, now); err != nil {
-		return err
+	if bopts.Until, err = parseWhen("until", f.until, t.loc, now); err != nil {
+		return nil, nil, err
 	}
-	b := report.NewBuilder(engine.Catalogue(), bopts)
-	out := bufio.NewWriter(cmd.OutOrStdout())
+	t.b = report.NewBuilder(engine.Catalogue(), bopts)
+	t.out = bufio.NewWriter(cmd.OutOrStdout())
 	tty, width := false, 0
 	if of, ok := cmd.OutOrStdout().(*os.File); ok {
 		tty = term.IsTerminal(int(of.Fd()))
@@ -261,99 +308,139 @@ func runTail(cmd *cobra.Command, args []string, f *tailFlags) error {
 			width = c
 		}
 	}
-	color := useColor(f.noColor, tty)
-	status := newStatusLine(stderr, f.quiet, !f.noColor)
-	live := &report.Live{Engine: engine, Builder: b, Options: opts}
-	live.Emit = func(ev *parsers.Event, fd *rules.Finding) {
-		status.clear()
-		if f.format == "ndjson" {
-			if fd != nil {
-				report.WriteFindingNDJSON(out, fd)
-			} else {
-				report.WriteSymptomNDJSON(out, ev)
-			}
-		} else if fd != nil {
-			writeFindingLine(out, ev, fd, loc, color, width)
+	t.color = useColor(f.noColor, tty)
+	t.status = newStatusLine(t.stderr, f.quiet, !f.noColor)
+	t.live = &report.Live{Engine: engine, Builder: t.b, Options: t.opts}
+	t.live.Emit = func(ev *parsers.Event, fd *rules.Finding) {
+		t.status.clear()
+		switch {
+		case f.format == "ndjson" && fd != nil:
+			report.WriteFindingNDJSON(t.out, fd)
+		case f.format == "ndjson":
+			report.WriteSymptomNDJSON(t.out, ev)
+		case fd != nil:
+			writeFindingLine(t.out, ev, fd, t.loc, t.color, width)
 		}
 	}
 	for _, p := range plans {
-		live.AddInput(p)
+		t.live.AddInput(p)
 	}
+	t.ctx, t.stop = context.WithCancel(cmd.Context())
+	t.lines = make(chan parsers.LiveLine, 1024)
+	t.notes = make(chan string, 256)
+	return t, paths, nil
+}
 
-	ctx, stop := context.WithCancel(cmd.Context())
-	defer stop()
+// start follows the files found at the start.
+func (t *tailSession) start(paths []string) {
+	start := parsers.StartEnd
+	switch {
+	case t.f.fromStart:
+		start = parsers.StartBeginning
+	case t.f.lines > 0:
+		start = parsers.StartLastN
+	}
+	for _, p := range paths {
+		t.follow(p, start)
+	}
+	if !t.f.quiet {
+		what := fmt.Sprintf("%d file%s", len(paths), plural(len(paths)))
+		if len(paths) == 0 {
+			what = "no file yet, waiting for log files in " + strings.Join(append(t.targets.dirs, t.targets.globs...), " ")
+		}
+		fmt.Fprintf(t.stderr, "faultline: following %s (zone %s); Ctrl-C to stop and summarise\n", report.Sanitize(what), t.loc)
+	}
+}
+
+// follow starts a follower for path.
+func (t *tailSession) follow(path string, start parsers.StartAt) {
+	t.followed[path] = true
+	fo := parsers.FollowOptions{Poll: t.f.poll, Start: start, LastN: t.f.lines, Note: t.note}
+	if st, ok := t.saved[path]; ok {
+		fo.Resume = st
+	}
+	t.wg.Add(1)
+	t.active.Add(1)
+	go func() {
+		defer t.wg.Done()
+		defer t.active.Add(-1)
+		st, err := parsers.Follow(t.ctx, path, fo, t.lines)
+		if err != nil {
+			t.failed.Add(1)
+			t.note(err.Error())
+			return
+		}
+		t.stateMu.Lock()
+		t.states[path] = st
+		t.stateMu.Unlock()
+	}()
+}
+
+// note queues a remark from a follower; remarks beyond the queue are
+// counted, not shown.
+func (t *tailSession) note(s string) {
+	select {
+	case t.notes <- s:
+	default:
+		t.droppedNotes.Add(1)
+	}
+}
+
+// showNote prints a remark on standard error.
+func (t *tailSession) showNote(s string) {
+	if !t.f.quiet {
+		t.status.clear()
+		fmt.Fprintln(t.stderr, "faultline:", report.Sanitize(s))
+	}
+}
+
+// take feeds one line to the pipeline and records the file's state.
+func (t *tailSession) take(l parsers.LiveLine) {
+	t.live.Line(l)
+	if !l.Rotated {
+		t.stateMu.Lock()
+		t.states[l.Path] = l.State
+		t.stateMu.Unlock()
+		t.stateDirty = true
+	}
+}
+
+// saveState writes --state when it changed.
+func (t *tailSession) saveState() {
+	if t.f.stateFile == "" {
+		return
+	}
+	t.stateMu.Lock()
+	defer t.stateMu.Unlock()
+	if err := saveState(t.f.stateFile, t.states); err != nil {
+		t.showNote(fmt.Sprintf("--state %s: %v", t.f.stateFile, err))
+	}
+	t.stateDirty = false
+}
+
+// rescan follows new live files in the watched directories and globs.
+func (t *tailSession) rescan() {
+	for _, p := range t.targets.liveFiles() {
+		if t.followed[p] {
+			continue
+		}
+		plan := parsers.Prepare([]*parsers.Input{{Path: p}}, t.opts)[0]
+		plan.Clock = parsers.NewClock(t.loc, t.reason)
+		t.live.AddInput(plan)
+		t.note(p + ": new file; following it from its start")
+		t.follow(p, parsers.StartBeginning)
+	}
+}
+
+// loop runs until a signal (or the end of every follower) and every
+// follower has read what was left.
+func (t *tailSession) loop() error {
 	// a second Ctrl-C while the rest is read and summarised stops at once
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-
-	lines := make(chan parsers.LiveLine, 1024)
-	notes := make(chan string, 256)
-	var droppedNotes atomic.Int64
-	note := func(s string) {
-		select {
-		case notes <- s:
-		default:
-			droppedNotes.Add(1)
-		}
-	}
-	var wg sync.WaitGroup
-	var active, failed atomic.Int64
-	// the saved state of files not followed this time is kept
-	states := map[string]parsers.FileState{}
-	for p, st := range saved {
-		states[p] = *st
-	}
-	var stateMu sync.Mutex
-	follow := func(path string, start parsers.StartAt) {
-		fo := parsers.FollowOptions{Poll: f.poll, Start: start, LastN: f.lines, Note: note}
-		if st, ok := saved[path]; ok {
-			fo.Resume = st
-		}
-		wg.Add(1)
-		active.Add(1)
-		go func() {
-			defer wg.Done()
-			defer active.Add(-1)
-			st, err := parsers.Follow(ctx, path, fo, lines)
-			if err != nil {
-				failed.Add(1)
-				note(err.Error())
-				return
-			}
-			stateMu.Lock()
-			states[path] = st
-			stateMu.Unlock()
-		}()
-	}
-	start := parsers.StartEnd
-	switch {
-	case f.fromStart:
-		start = parsers.StartBeginning
-	case f.lines > 0:
-		start = parsers.StartLastN
-	}
-	followed := map[string]bool{}
-	for _, p := range paths {
-		followed[p] = true
-		follow(p, start)
-	}
-	if !f.quiet {
-		what := fmt.Sprintf("%d file%s", len(paths), plural(len(paths)))
-		if len(paths) == 0 {
-			what = "no file yet, waiting for log files in " + strings.Join(append(targets.dirs, targets.globs...), " ")
-		}
-		fmt.Fprintf(stderr, "faultline: following %s (zone %s); Ctrl-C to stop and summarise\n", report.Sanitize(what), loc)
-	}
-	showNote := func(s string) {
-		if !f.quiet {
-			status.clear()
-			fmt.Fprintln(stderr, "faultline:", report.Sanitize(s))
-		}
-	}
-
 	done := make(chan struct{})
-	stopSignal := ctx.Done()
+	stopSignal := t.ctx.Done()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	// the idle flush runs only while some input has lines to flush, so that
@@ -364,136 +451,117 @@ func runTail(cmd *cobra.Command, args []string, f *tailFlags) error {
 	rescan := time.NewTicker(2 * time.Second)
 	defer rescan.Stop()
 	var analysis *report.Analysis
-	lastAnalysis := time.Time{}
-	stopping, nothingLeft, stateDirty := false, false, false
-	interrupts := 0
-	take := func(l parsers.LiveLine) {
-		live.Line(l)
-		if !l.Rotated {
-			stateMu.Lock()
-			states[l.Path] = l.State
-			stateMu.Unlock()
-			stateDirty = true
-		}
-	}
-	for running := true; running; {
+	var lastAnalysis time.Time
+	stopping, nothingLeft, interrupts := false, false, 0
+	for {
 		select {
-		case l := <-lines:
-			take(l)
+		case l := <-t.lines:
+			t.take(l)
 			// what else is queued, without going through the select
-			for n := 0; n < 1024 && len(lines) > 0; n++ {
-				take(<-lines)
+			for n := 0; n < 1024 && len(t.lines) > 0; n++ {
+				t.take(<-t.lines)
 			}
-			if len(lines) == 0 {
+			if len(t.lines) == 0 {
 				// findings go out as soon as no more input is queued
-				out.Flush()
+				t.out.Flush()
 			}
 			if !flushArmed {
 				flushTick.Reset(entryIdle / 2)
 				flushArmed = true
 			}
-		case s := <-notes:
-			showNote(s)
+		case s := <-t.notes:
+			t.showNote(s)
 		case <-flushTick.C:
-			live.FlushIdle(entryIdle)
-			out.Flush()
-			if flushArmed = live.Pending(); flushArmed {
+			t.live.FlushIdle(entryIdle)
+			t.out.Flush()
+			if flushArmed = t.live.Pending(); flushArmed {
 				flushTick.Reset(entryIdle / 2)
 			}
 		case <-tick.C:
-			if status.tty {
+			if t.status.tty {
 				if time.Since(lastAnalysis) >= 5*time.Second || analysis == nil {
-					analysis, lastAnalysis = b.Analyze(), time.Now()
+					analysis, lastAnalysis = t.b.Analyze(), time.Now()
 				}
-				req, bad := live.Rate()
+				req, bad := t.live.Rate()
 				// nothing of standard output may follow the status line
 				// on the terminal before the next finding clears it
-				out.Flush()
-				status.show(req, bad, analysis, loc)
+				t.out.Flush()
+				t.status.show(req, bad, analysis, t.loc)
 			}
-			if !stopping && active.Load() == 0 && failed.Load() > 0 && len(targets.dirs)+len(targets.globs) == 0 {
+			if !stopping && t.active.Load() == 0 && t.failed.Load() > 0 && len(t.targets.dirs)+len(t.targets.globs) == 0 {
 				// every named file failed to open: nothing will ever come
 				nothingLeft = true
-				stop()
+				t.stop()
 			}
-			if f.stateFile != "" && stateDirty {
-				stateMu.Lock()
-				if err := saveState(f.stateFile, states); err != nil {
-					showNote(fmt.Sprintf("--state %s: %v", f.stateFile, err))
-				}
-				stateMu.Unlock()
-				stateDirty = false
+			if t.stateDirty {
+				t.saveState()
 			}
 		case <-rescan.C:
-			if stopping {
-				continue
-			}
-			for _, p := range targets.liveFiles() {
-				if !followed[p] {
-					followed[p] = true
-					in := &parsers.Input{Path: p}
-					plan := parsers.Prepare([]*parsers.Input{in}, opts)[0]
-					plan.Clock = parsers.NewClock(loc, reason)
-					live.AddInput(plan)
-					note(p + ": new file; following it from its start")
-					follow(p, parsers.StartBeginning)
-				}
+			if !stopping {
+				t.rescan()
 			}
 		case <-sigs:
 			if interrupts++; interrupts > 1 {
-				status.clear()
-				out.Flush()
+				t.status.clear()
+				t.out.Flush()
 				return &exitError{code: exitInterrupted, err: errors.New("interrupted again: stopped without reading the rest or summarising")}
 			}
-			stop()
+			t.stop()
 		case <-stopSignal:
 			// keep reading lines until every follower has read what is left
 			stopping, stopSignal = true, nil
-			go func() { wg.Wait(); close(done) }()
+			go func() { t.wg.Wait(); close(done) }()
 		case <-done:
-			running = false
+			if nothingLeft {
+				t.drain()
+				return usageErr("none of %s could be followed", strings.Join(t.args, " "))
+			}
+			return nil
 		}
 	}
-	// lines still queued after the last follower returned
-	for len(lines) > 0 {
-		live.Line(<-lines)
+}
+
+// drain takes the lines and remarks still queued after the last follower
+// returned, flushes the pipeline and saves the state.
+func (t *tailSession) drain() {
+	for len(t.lines) > 0 {
+		t.live.Line(<-t.lines)
 	}
-	for len(notes) > 0 {
-		showNote(<-notes)
+	for len(t.notes) > 0 {
+		t.showNote(<-t.notes)
 	}
-	if n := droppedNotes.Load(); n > 0 {
-		showNote(fmt.Sprintf("%d more remarks not shown", n))
+	if n := t.droppedNotes.Load(); n > 0 {
+		t.showNote(fmt.Sprintf("%d more remarks not shown", n))
 	}
-	live.Close()
-	status.clear()
-	out.Flush()
-	if f.stateFile != "" {
-		if err := saveState(f.stateFile, states); err != nil {
-			fmt.Fprintf(stderr, "faultline: --state %s: %v\n", f.stateFile, err)
-		}
-	}
-	if nothingLeft {
-		return usageErr("none of %s could be followed", strings.Join(args, " "))
-	}
-	analysis = b.Analyze()
+	t.live.Close()
+	t.status.clear()
+	t.out.Flush()
+	t.saveState()
+}
+
+// finish drains, prints the incident summary, writes --report and returns
+// the exit status.
+func (t *tailSession) finish() error {
+	t.drain()
+	analysis := t.b.Analyze()
 	// the summary goes to standard output with the text findings; with
 	// NDJSON it goes to standard error, keeping standard output one JSON
 	// object per line
 	switch {
-	case f.format == "text":
-		fmt.Fprintln(out)
-		if err := report.RenderText(out, analysis, report.TextOptions{Color: color, Width: 100}); err != nil {
+	case t.f.format == "text":
+		fmt.Fprintln(t.out)
+		if err := report.RenderText(t.out, analysis, report.TextOptions{Color: t.color, Width: 100}); err != nil {
 			return err
 		}
-		out.Flush()
-	case !f.quiet:
-		ew := bufio.NewWriter(stderr)
+		t.out.Flush()
+	case !t.f.quiet:
+		ew := bufio.NewWriter(t.stderr)
 		fmt.Fprintln(ew)
-		report.RenderText(ew, analysis, report.TextOptions{Color: status.color, Width: 100})
+		report.RenderText(ew, analysis, report.TextOptions{Color: t.status.color, Width: 100})
 		ew.Flush()
 	}
-	if f.reportTo != "" {
-		if err := writeReportFile(f.reportTo, analysis); err != nil {
+	if t.f.reportTo != "" {
+		if err := writeReportFile(t.f.reportTo, analysis); err != nil {
 			return &exitError{code: exitUsage, err: err}
 		}
 	}
