@@ -329,11 +329,29 @@ func (b *Builder) buildChain(in *Incident) {
 			s.failures += m.Errors
 		}
 	}
-	depth := func(c *IncidentCause) int { return effectiveLayer(c).Depth() }
+	root, timing := s.chooseRoot()
+	chain, links, corroborations := b.assembleChain(s, root)
+	for _, c := range chain {
+		c.InChain = true
+		in.Chain = append(in.Chain, c.Cause)
+	}
+	in.RootCause = root.Cause
+	orderCauses(in)
+	in.Confidence = s.confidence(root, timing, len(chain), len(links)+len(corroborations) > 0)
+	in.Reasoning = b.reasoning(in, chain, timing, links, corroborations)
+}
 
-	// candidates: the deepest connected causes that began by limit (or
-	// by the grace limit, for causes logged when a wait ends)
+// depth is the depth of the layer a cause speaks for.
+func depth(c *IncidentCause) int { return effectiveLayer(c).Depth() }
+
+// chooseRoot picks the root: the deepest connected cause that began by the
+// first failure (wait causes: within the grace after it); else, within the
+// grace, the deepest that began soon after; else the earliest cause.
+func (s *chainState) chooseRoot() (*IncidentCause, rootTiming) {
+	in := s.in
 	grace := in.Start.Add(rootGrace * s.tol)
+	// the deepest connected causes that began by limit (or by the grace
+	// limit, for causes logged when a wait ends)
 	candidates := func(limit time.Time) []*IncidentCause {
 		var pool []*IncidentCause
 		for _, c := range in.Causes {
@@ -362,37 +380,44 @@ func (b *Builder) buildChain(in *Incident) {
 		// flushed late. Within rootGrace the deepest cause is still the
 		// root, with less confidence.
 		timing = rootSoonAfter
-		pool = candidates(in.Start.Add(rootGrace * s.tol))
+		pool = candidates(grace)
 	}
 	var root *IncidentCause
-	if len(pool) > 0 {
-		ongoing := func(c *IncidentCause) bool { return !c.Last.Before(in.Start.Add(-s.tol)) }
-		for _, c := range pool {
-			if root == nil || better(c, root, ongoing) {
-				root = c
-			}
-		}
-		if timing == rootBefore && root.First.After(in.Start.Add(s.tol)) {
-			timing = rootSoonAfter // a wait cause, logged when its wait ended
-		}
-	} else {
+	if len(pool) == 0 {
 		// nothing began near the failures: the earliest cause, whatever its layer
-		timing = rootAfter
 		for _, c := range in.Causes {
 			if root == nil || c.First.Before(root.First) || c.First.Equal(root.First) && depth(c) > depth(root) {
 				root = c
 			}
 		}
+		return root, rootAfter
 	}
+	ongoing := func(c *IncidentCause) bool { return !c.Last.Before(in.Start.Add(-s.tol)) }
+	for _, c := range pool {
+		if root == nil || better(c, root, ongoing) {
+			root = c
+		}
+	}
+	if timing == rootBefore && root.First.After(in.Start.Add(s.tol)) {
+		timing = rootSoonAfter // a wait cause, logged when its wait ended
+	}
+	return root, timing
+}
 
+// assembleChain adds to the root, layer by layer up to the gateway, the
+// cause that shares keys with the chain so far (else the layer's most
+// frequent), when it began after the root's onset and accounts for the
+// failures. It also returns the key links found and the causes of the
+// root's own layer that corroborate it.
+func (b *Builder) assembleChain(s *chainState, root *IncidentCause) (chain []*IncidentCause, links, corroborations []string) {
+	in := s.in
 	// a wait cause's trouble began before its first line: by the first
 	// failure at the latest
 	onset := root.First
 	if waitCauses[root.Cause] && in.Start.Before(onset) {
 		onset = in.Start
 	}
-	chain := []*IncidentCause{root}
-	var links, corroborations []string
+	chain = []*IncidentCause{root}
 	byLayer := map[rules.Layer][]*IncidentCause{}
 	var layers []rules.Layer
 	for _, c := range in.Causes {
@@ -447,32 +472,28 @@ func (b *Builder) buildChain(in *Incident) {
 		}
 		chain = append(chain, best)
 	}
-	for _, c := range chain {
-		c.InChain = true
-		in.Chain = append(in.Chain, c.Cause)
-	}
-	in.RootCause = root.Cause
-	orderCauses(in)
+	return chain, links, corroborations
+}
 
-	// Confidence: high when the root came first, something ties it to the
-	// failures (keys shared along the chain or with the root's own layer, or
-	// findings that keep pace with the failures) and the chain explains them
-	// (it reaches across layers, or the root alone accounts for them);
-	// medium with one of the two, or with both when the root came soon
-	// after the first failure; low otherwise.
+// confidence: high when the root came first, something ties it to the
+// failures (keys shared along the chain or with the root's own layer, or
+// findings that keep pace with the failures) and the chain explains them
+// (it reaches across layers, or the root alone accounts for them); medium
+// with one of the two, or with both when the root came soon after the
+// first failure; low otherwise.
+func (s *chainState) confidence(root *IncidentCause, timing rootTiming, chainLen int, keyed bool) string {
+	in := s.in
 	dur := in.End.Sub(in.Start)
 	keepsPace := root.Count*5 >= s.failures && !root.Last.Before(in.End.Add(-max(s.tol, dur/5)))
-	corroborated := len(links) > 0 || len(corroborations) > 0 || keepsPace
-	explained := len(chain) >= 2 || keepsPace
+	corroborated := keyed || keepsPace
+	explained := chainLen >= 2 || keepsPace
 	switch {
 	case timing == rootBefore && corroborated && explained:
-		in.Confidence = "high"
+		return "high"
 	case timing == rootBefore && (corroborated || explained), timing == rootSoonAfter && corroborated && explained:
-		in.Confidence = "medium"
-	default:
-		in.Confidence = "low"
+		return "medium"
 	}
-	in.Reasoning = b.reasoning(in, chain, timing, links, corroborations)
+	return "low"
 }
 
 // better orders the root candidates of the deepest layer: a specific
