@@ -506,16 +506,23 @@ func syslogParseHead(b []byte, h *syslogHead) bool {
 	default:
 		return false
 	}
-	if string(h.prog) == "kernel" {
-		if num, e, ok := syslogUptime(b, h.msg); ok {
-			h.uptime = num
-			if e < len(b) && b[e] == ' ' {
-				e++
-			}
-			h.msg = e
-		}
-	}
+	h.kernelUptime(b)
 	return true
+}
+
+// kernelUptime moves a kernel line's "[12345.678901] " uptime stamp from
+// the message into h.uptime.
+func (h *syslogHead) kernelUptime(b []byte) {
+	if string(h.prog) != "kernel" {
+		return
+	}
+	if num, e, ok := syslogUptime(b, h.msg); ok {
+		h.uptime = num
+		if e < len(b) && b[e] == ' ' {
+			e++
+		}
+		h.msg = e
+	}
 }
 
 // syslogLogread parses OpenWrt's logread lines at b[i:]:
@@ -552,15 +559,7 @@ func syslogLogread(b []byte, i int, h *syslogHead) bool {
 		return false
 	}
 	h.msg = m
-	if string(h.prog) == "kernel" {
-		if num, e, ok := syslogUptime(b, h.msg); ok {
-			h.uptime = num
-			if e < len(b) && b[e] == ' ' {
-				e++
-			}
-			h.msg = e
-		}
-	}
+	h.kernelUptime(b)
 	return true
 }
 
